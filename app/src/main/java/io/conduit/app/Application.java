@@ -1,0 +1,130 @@
+package io.conduit.app;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.conduit.identity.IdentityModule;
+import io.conduit.platform.http.HealthCheck;
+import io.conduit.platform.http.HttpServer;
+import io.conduit.platform.redis.Redis;
+import io.micrometer.core.instrument.binder.commonspool2.CommonsObjectPool2Metrics;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running application: pools, modules in DAG order, the API and admin servers. The one
+ * composition root; {@code XxxModule.create} calls are the only place modules meet.
+ */
+final class Application {
+    private static final Logger log = LoggerFactory.getLogger(Application.class);
+
+    private final AppConfig config;
+    private final List<AutoCloseable> resources;
+    private final HttpServer http;
+    private final AdminServer admin;
+
+    private Application(AppConfig config, List<AutoCloseable> resources, HttpServer http, AdminServer admin) {
+        this.config = config;
+        this.resources = resources;
+        this.http = http;
+        this.admin = admin;
+    }
+
+    /** Starts everything; if any part fails, what was started is closed again before the error. */
+    static Application start(AppConfig config, Clock clock) {
+        var resources = new ArrayList<AutoCloseable>();
+        try {
+            var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            bindJvmMetrics(registry);
+            HikariDataSource dataSource = Database.pool(config.database(), registry);
+            resources.add(dataSource);
+            Database.migrate(dataSource);
+            var jdbi = Jdbi.create(dataSource);
+            var redis = new Redis(config.redis());
+            resources.add(redis);
+            var poolMetrics = new CommonsObjectPool2Metrics();
+            poolMetrics.bindTo(registry);
+            resources.add(poolMetrics);
+
+            var identity = IdentityModule.create(jdbi, redis, config.identity(), clock);
+
+            var checks = List.of(
+                    new HealthCheck("postgres", () -> Database.ping(dataSource)),
+                    new HealthCheck("redis", redis::ping));
+            var http = HttpServer.start(config.http(), identity.authenticator(), List.of(identity), checks, registry);
+            try {
+                return new Application(config, resources, http, AdminServer.start(config.adminPort(), registry));
+            } catch (RuntimeException e) {
+                http.stop();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            closeAll(resources);
+            throw e;
+        }
+    }
+
+    int port() {
+        return http.port();
+    }
+
+    int adminPort() {
+        return admin.port();
+    }
+
+    /**
+     * Graceful stop: readiness turns 503 and requests are still served for the drain period (the
+     * load balancer notices and stops sending), then the server stops accepting, in-flight requests
+     * finish, and the pools close.
+     */
+    void shutdown() {
+        log.info("shutting down: draining for {}", config.drainPeriod());
+        http.startDraining();
+        sleep(config.drainPeriod());
+        http.stop();
+        admin.stop();
+        closeAll(resources);
+        log.info("stopped");
+    }
+
+    private static void bindJvmMetrics(PrometheusMeterRegistry registry) {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        var reversed = new ArrayList<>(resources);
+        Collections.reverse(reversed);
+        for (AutoCloseable resource : reversed) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed", resource, e);
+            }
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.conduit.app;
+
+/**
+ * {@code java -jar conduit.jar} runs production mode from {@code CONDUIT_*} variables;
+ * {@code java -jar conduit.jar dev} runs dev mode with an embedded PostgreSQL and Redis.
+ *
+ * <p>This class only picks the log format, before anything creates a logger, then hands over to
+ * {@link Launcher}: dev mode logs readable text, production JSON.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        boolean dev = args.length > 0 && args[0].equals("dev");
+        if (System.getenv("CONDUIT_LOG_FORMAT") == null && System.getProperty("CONDUIT_LOG_FORMAT") == null) {
+            System.setProperty("CONDUIT_LOG_FORMAT", dev ? "text" : "json");
+        }
+        System.exit(Launcher.run(args));
+    }
+}

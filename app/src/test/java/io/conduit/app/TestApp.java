@@ -1,0 +1,38 @@
+package io.conduit.app;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The whole application, started in-process on free ports against {@link TestServices}. */
+public final class TestApp implements AutoCloseable {
+    private final Application app;
+
+    private TestApp(Application app) {
+        this.app = app;
+    }
+
+    public static TestApp start() {
+        return start(Map.of(), Clock.systemUTC());
+    }
+
+    /** Starts an app with extra or overriding variables and the given clock. */
+    public static TestApp start(Map<String, String> overrides, Clock clock) {
+        var env = new HashMap<>(TestServices.environment());
+        env.putAll(overrides);
+        return new TestApp(Application.start(AppConfig.fromEnv(env), clock));
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + app.port();
+    }
+
+    public String adminUrl() {
+        return "http://127.0.0.1:" + app.adminPort();
+    }
+
+    @Override
+    public void close() {
+        app.shutdown();
+    }
+}

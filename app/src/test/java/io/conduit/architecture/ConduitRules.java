@@ -1,0 +1,212 @@
+package io.conduit.architecture;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.CompositeArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.library.GeneralCodingRules;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+
+/**
+ * The module rules of STYLE.md section 3, written once over a root package so that the same rules
+ * check the product ({@code io.conduit}) and the deliberately broken fixtures ({@code fixture.conduit}).
+ */
+final class ConduitRules {
+    static final List<String> DOMAIN_MODULES = List.of("identity", "profiles", "articles", "comments");
+
+    /** The allowed module dependencies (the DAG of STYLE.md section 1); platform is allowed to all. */
+    static final Map<String, Set<String>> ALLOW = Map.of(
+            "platform", Set.of(),
+            "identity", Set.of("platform"),
+            "profiles", Set.of("platform", "identity"),
+            "articles", Set.of("platform", "identity", "profiles"),
+            "comments", Set.of("platform", "identity", "profiles", "articles"));
+
+    private final String root;
+
+    ConduitRules(String root) {
+        this.root = root;
+    }
+
+    /** R1: no cycles between modules. */
+    ArchRule noCycles() {
+        return slices().matching(root + ".(*)..").should().beFreeOfCycles().allowEmptyShould(true)
+                .as("R1 modules are free of cycles");
+    }
+
+    /** R2: module dependencies follow the DAG; nothing depends on app. */
+    ArchRule allowedDependenciesOnly() {
+        var rules = new ArrayList<ArchRule>();
+        ALLOW.forEach((module, allowed) -> {
+            var permitted = new ArrayList<String>();
+            permitted.add(root + "." + module + "..");
+            allowed.forEach(a -> permitted.add(root + "." + a + ".."));
+            rules.add(classes().that().resideInAPackage(root + "." + module + "..")
+                    .should().onlyDependOnClassesThat(
+                            resideOutsideOfPackage(root + "..").or(resideInAnyPackage(permitted.toArray(String[]::new))))
+                    .allowEmptyShould(true));
+        });
+        rules.add(noClasses().that().resideOutsideOfPackage(root + ".app..")
+                .should().dependOnClassesThat().resideInAPackage(root + ".app..").allowEmptyShould(true));
+        return CompositeArchRule.of(rules).as("R2 module dependencies follow the DAG and nothing depends on app");
+    }
+
+    /** R3: another module is used only through the public types of its root package (platform: any non-internal package). */
+    ArchRule apiOnlyAccess() {
+        var rules = new ArrayList<ArchRule>();
+        for (String module : ALLOW.keySet()) {
+            String base = root + "." + module;
+            DescribedPredicate<JavaClass> internals = new DescribedPredicate<>("internal types of " + module) {
+                @Override
+                public boolean test(JavaClass target) {
+                    boolean inModule = target.getPackageName().equals(base) || target.getPackageName().startsWith(base + ".");
+                    if (!inModule) {
+                        return false;
+                    }
+                    boolean hidden = !target.getModifiers().contains(JavaModifier.PUBLIC)
+                            || target.getPackageName().contains(".internal");
+                    boolean subPackageOfDomainModule =
+                            !module.equals("platform") && !target.getPackageName().equals(base);
+                    return hidden || subPackageOfDomainModule;
+                }
+            };
+            rules.add(noClasses().that().resideOutsideOfPackage(base + "..")
+                    .should().dependOnClassesThat(internals).allowEmptyShould(true));
+        }
+        return CompositeArchRule.of(rules).as("R3 modules use each other only through public root-package types");
+    }
+
+    /** R4: a domain module's public top-level types are interfaces, records, enums or the one *Module class. */
+    ArchRule smallPublicSurface() {
+        return classes().that(inDomainModuleRoots()).and().arePublic().and().areTopLevelClasses()
+                .should(beInterfaceRecordEnumOrModule())
+                .allowEmptyShould(true)
+                .as("R4 public types in a module root are interfaces, records, enums or the *Module class");
+    }
+
+    /** R5: frameworks stay at the edges. */
+    ArchRule frameworksAtTheEdges() {
+        return CompositeArchRule.of(List.of(
+                        onlyIn("io.javalin..", "Routes|Module", root + ".platform.http..", root + ".app.."),
+                        onlyIn("org.jdbi..", "Repository|Service|Module", root + ".platform.events..", root + ".app.."),
+                        onlyIn("redis.clients..", "SessionStore", root + ".platform.redis..", root + ".app.."),
+                        onlyIn("com.zaxxer.hikari..", "", root + ".app.."),
+                        onlyIn("org.flywaydb..", "", root + ".app.."),
+                        onlyIn("com.fasterxml.jackson..", "Json", root + ".platform.http..", root + ".app..")))
+                .as("R5 Javalin, Jdbi, Jedis, Hikari, Flyway and Jackson only where STYLE.md allows them");
+    }
+
+    /** R6: events are records in a module's root package. */
+    ArchRule eventsAreRecords() {
+        return classes().that().implement(root + ".platform.DomainEvent")
+                .should().beRecords().andShould(resideInAModuleRoot())
+                .allowEmptyShould(true)
+                .as("R6 domain events are records in a module root package");
+    }
+
+    /** R7: coding hygiene. */
+    ArchRule codingHygiene() {
+        return CompositeArchRule.of(List.of(
+                        GeneralCodingRules.NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS,
+                        GeneralCodingRules.NO_CLASSES_SHOULD_THROW_GENERIC_EXCEPTIONS,
+                        GeneralCodingRules.NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING,
+                        fields().that().haveRawType(Logger.class).should().bePrivate().andShould().beStatic()
+                                .andShould().beFinal().allowEmptyShould(true)))
+                .as("R7 no standard streams, no generic exceptions, no java.util.logging, private static final loggers");
+    }
+
+    /** R8: platform depends on no other module. */
+    ArchRule platformStaysTechnical() {
+        var others = new ArrayList<String>();
+        DOMAIN_MODULES.forEach(m -> others.add(root + "." + m + ".."));
+        others.add(root + ".app..");
+        return noClasses().that().resideInAPackage(root + ".platform..")
+                .should().dependOnClassesThat().resideInAnyPackage(others.toArray(String[]::new))
+                .allowEmptyShould(true)
+                .as("R8 platform depends on no io.conduit module");
+    }
+
+    /** R9 (DESIGN.md rule 4): facades and their records expose no Javalin, Jdbi, Jedis or SQL types. */
+    ArchRule frameworkFreeFaces() {
+        var frameworks = resideInAnyPackage("io.javalin..", "org.jdbi..", "redis.clients..", "java.sql..", "javax.sql..");
+        DescribedPredicate<JavaClass> faces = new DescribedPredicate<>("public facades and records of a module") {
+            @Override
+            public boolean test(JavaClass c) {
+                return inDomainModuleRoots().test(c) && c.getModifiers().contains(JavaModifier.PUBLIC)
+                        && (c.isInterface() || c.isRecord());
+            }
+        };
+        return noClasses().that(faces)
+                .should().dependOnClassesThat(frameworks)
+                .allowEmptyShould(true)
+                .as("R9 public facades and records expose no Javalin, Jdbi, Jedis or SQL types");
+    }
+
+    List<ArchRule> all() {
+        return List.of(noCycles(), allowedDependenciesOnly(), apiOnlyAccess(), smallPublicSurface(),
+                frameworksAtTheEdges(), eventsAreRecords(), codingHygiene(), platformStaysTechnical(),
+                frameworkFreeFaces());
+    }
+
+    /** No class uses {@code framework} unless its name ends in one of {@code suffixes} or it sits in {@code packages}. */
+    private ArchRule onlyIn(String framework, String suffixes, String... packages) {
+        DescribedPredicate<JavaClass> allowed = new DescribedPredicate<>("allowed users of " + framework) {
+            @Override
+            public boolean test(JavaClass c) {
+                String top = c.getName().contains("$") ? c.getName().substring(0, c.getName().indexOf('$')) : c.getName();
+                String simple = top.substring(top.lastIndexOf('.') + 1);
+                boolean bySuffix = !suffixes.isEmpty() && simple.matches(".*(" + suffixes + ")");
+                return bySuffix || resideInAnyPackage(packages).test(c);
+            }
+        };
+        return noClasses().that().resideInAPackage(root + "..").and(not(allowed))
+                .should().dependOnClassesThat(resideInAPackage(framework))
+                .allowEmptyShould(true);
+    }
+
+    private DescribedPredicate<JavaClass> inDomainModuleRoots() {
+        return new DescribedPredicate<>("in a domain module root") {
+            @Override
+            public boolean test(JavaClass c) {
+                return DOMAIN_MODULES.stream().anyMatch(m -> c.getPackageName().equals(root + "." + m));
+            }
+        };
+    }
+
+    private ArchCondition<JavaClass> resideInAModuleRoot() {
+        return new ArchCondition<>("reside in a module root package") {
+            @Override
+            public void check(JavaClass c, ConditionEvents events) {
+                boolean ok = DOMAIN_MODULES.stream().anyMatch(m -> c.getPackageName().equals(root + "." + m));
+                events.add(new SimpleConditionEvent(c, ok, c.getName() + " is in " + c.getPackageName()));
+            }
+        };
+    }
+
+    private static ArchCondition<JavaClass> beInterfaceRecordEnumOrModule() {
+        return new ArchCondition<>("be an interface, record, enum or the *Module class") {
+            @Override
+            public void check(JavaClass c, ConditionEvents events) {
+                boolean ok = c.isInterface() || c.isRecord() || c.isEnum() || c.getSimpleName().endsWith("Module");
+                events.add(new SimpleConditionEvent(c, ok, c.getName() + " is a public class"));
+            }
+        };
+    }
+}

@@ -1,0 +1,44 @@
+package io.conduit.identity;
+
+import io.conduit.platform.http.Authenticator;
+import io.conduit.platform.http.HttpModule;
+import io.conduit.platform.redis.Redis;
+import io.javalin.config.RoutesConfig;
+import java.time.Clock;
+import org.jdbi.v3.core.Jdbi;
+
+/** Wiring of the identity module: the composition root creates it and asks for its faces. */
+public final class IdentityModule implements HttpModule {
+    private final UserService service;
+    private final SessionStore sessions;
+    private final UserRoutes routes;
+
+    private IdentityModule(UserService service, SessionStore sessions) {
+        this.service = service;
+        this.sessions = sessions;
+        this.routes = new UserRoutes(service);
+    }
+
+    public static IdentityModule create(Jdbi jdbi, Redis redis, IdentitySettings settings, Clock clock) {
+        var sessions = new SessionStore(
+                redis, clock, settings.sessionIdleTimeout(), settings.sessionAbsoluteLifetime());
+        var hasher = new PasswordHasher(settings.passwordHashConcurrency());
+        var service = new UserService(jdbi, new UserRepository(), hasher, sessions, clock);
+        return new IdentityModule(service, sessions);
+    }
+
+    /** The facade other modules use. */
+    public Users users() {
+        return service;
+    }
+
+    /** Resolves session tokens for the HTTP kernel. */
+    public Authenticator authenticator() {
+        return sessions::find;
+    }
+
+    @Override
+    public void register(RoutesConfig routes, String prefix) {
+        this.routes.register(routes, prefix);
+    }
+}

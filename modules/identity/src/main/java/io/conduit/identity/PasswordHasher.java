@@ -1,0 +1,81 @@
+package io.conduit.identity;
+
+import de.mkammerer.argon2.Argon2;
+import de.mkammerer.argon2.Argon2Factory;
+import io.conduit.platform.Unavailable;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Argon2id at OWASP's minimum (m = 19 MiB, t = 2, p = 1), through the native reference
+ * implementation (argon2-jvm). At most {@code concurrency} hashes run at once, so a login flood
+ * costs at most {@code concurrency × 19 MiB}; a caller that waits longer than the queue timeout
+ * gets a 503 instead of piling up.
+ */
+final class PasswordHasher {
+    static final int MEMORY_KIB = 19 * 1024;
+    static final int ITERATIONS = 2;
+    static final int PARALLELISM = 1;
+    private static final Duration QUEUE_TIMEOUT = Duration.ofSeconds(2);
+
+    private final Argon2 argon2 = Argon2Factory.create(Argon2Factory.Argon2Types.ARGON2id);
+    private final Semaphore permits;
+    private final String decoy;
+
+    PasswordHasher(int concurrency) {
+        this.permits = new Semaphore(concurrency, true);
+        this.decoy = hash("decoy password for unknown users");
+    }
+
+    String hash(String password) {
+        return bounded(() -> {
+            char[] chars = password.toCharArray();
+            try {
+                return argon2.hash(ITERATIONS, MEMORY_KIB, PARALLELISM, chars, StandardCharsets.UTF_8);
+            } finally {
+                argon2.wipeArray(chars);
+            }
+        });
+    }
+
+    boolean verify(String hash, String password) {
+        return bounded(() -> {
+            char[] chars = password.toCharArray();
+            try {
+                return argon2.verify(hash, chars, StandardCharsets.UTF_8);
+            } finally {
+                argon2.wipeArray(chars);
+            }
+        });
+    }
+
+    /** Spends the time of a real verification, so unknown emails cannot be told apart by timing. */
+    void verifyDecoy(String password) {
+        verify(decoy, password);
+    }
+
+    boolean needsRehash(String hash) {
+        return argon2.needsRehash(hash, ITERATIONS, MEMORY_KIB, PARALLELISM);
+    }
+
+    private <T> T bounded(Supplier<T> work) {
+        boolean acquired;
+        try {
+            acquired = permits.tryAcquire(QUEUE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("password hashing", Duration.ofSeconds(1));
+        }
+        if (!acquired) {
+            throw new Unavailable("password hashing", Duration.ofSeconds(1));
+        }
+        try {
+            return work.get();
+        } finally {
+            permits.release();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.conduit.identity;
+
+import io.conduit.platform.UserId;
+import io.conduit.platform.http.Caller;
+import io.conduit.platform.redis.Redis;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Sessions in Redis, shared by every instance, so a revoked token is refused everywhere at once.
+ *
+ * <p>{@code identity:session:<sha256(token)>} is a hash {uid, created, seen} whose TTL is the idle
+ * timeout (sliding: renewed when the session is used, at most once per touch interval, so a busy
+ * client does not write on every request), capped by what is left of the absolute lifetime.
+ * {@code identity:user-sessions:<uid>} is a sorted set of the user's session ids by creation time,
+ * for logging out everywhere and for revoking other sessions on a password change.
+ */
+final class SessionStore {
+    private static final String SESSION = "identity:session:";
+    private static final String USER_SESSIONS = "identity:user-sessions:";
+    private static final Duration MAX_TOUCH_INTERVAL = Duration.ofMinutes(1);
+
+    /** Deletes every session of a user but ARGV[2]; ARGV[1] is the session key prefix. */
+    private static final String REVOKE_ALL_BUT = """
+            local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+            local revoked = 0
+            for _, id in ipairs(ids) do
+              if id ~= ARGV[2] then
+                redis.call('DEL', ARGV[1] .. id)
+                redis.call('ZREM', KEYS[1], id)
+                revoked = revoked + 1
+              end
+            end
+            return revoked
+            """;
+
+    private final Redis redis;
+    private final Clock clock;
+    private final long idleMillis;
+    private final long absoluteMillis;
+    private final long touchIntervalMillis;
+
+    SessionStore(Redis redis, Clock clock, Duration idleTimeout, Duration absoluteLifetime) {
+        this.redis = redis;
+        this.clock = clock;
+        this.idleMillis = idleTimeout.toMillis();
+        this.absoluteMillis = absoluteLifetime.toMillis();
+        this.touchIntervalMillis = Math.max(1_000, Math.min(MAX_TOUCH_INTERVAL.toMillis(), idleMillis / 10));
+    }
+
+    /** Opens a session for {@code user} and returns its token, the only copy there is. */
+    String create(UserId user) {
+        String token = SessionTokens.newToken();
+        String id = SessionTokens.idOf(token);
+        long now = clock.millis();
+        String index = USER_SESSIONS + user.value();
+        redis.run(jedis -> {
+            var tx = jedis.multi();
+            tx.hset(SESSION + id, Map.of(
+                    "uid", Long.toString(user.value()), "created", Long.toString(now), "seen", Long.toString(now)));
+            tx.pexpire(SESSION + id, idleMillis);
+            tx.zremrangeByScore(index, Double.NEGATIVE_INFINITY, now - absoluteMillis);
+            tx.zadd(index, now, id);
+            tx.pexpire(index, absoluteMillis);
+            tx.exec();
+        });
+        return token;
+    }
+
+    /** The caller behind {@code token}, if the session is alive; renews its idle timeout. */
+    Optional<Caller> find(String token) {
+        String id = SessionTokens.idOf(token);
+        List<String> fields = redis.call(jedis -> jedis.hmget(SESSION + id, "uid", "created", "seen"));
+        Long uid = number(fields.get(0));
+        Long created = number(fields.get(1));
+        Long seen = number(fields.get(2));
+        if (uid == null || created == null || seen == null) {
+            return Optional.empty();
+        }
+        var user = new UserId(uid);
+        long now = clock.millis();
+        long left = created + absoluteMillis - now;
+        if (left <= 0) {
+            revoke(user, id);
+            return Optional.empty();
+        }
+        if (now - seen >= touchIntervalMillis) {
+            redis.run(jedis -> {
+                var tx = jedis.multi();
+                tx.hset(SESSION + id, "seen", Long.toString(now));
+                tx.pexpire(SESSION + id, Math.min(idleMillis, left));
+                tx.exec();
+            });
+        }
+        return Optional.of(new Caller(user, token));
+    }
+
+    /** Ends the session of this caller's token. */
+    void revoke(Caller caller) {
+        revoke(caller.userId(), SessionTokens.idOf(caller.token()));
+    }
+
+    /** Ends every session of the user, except the one of {@code keepToken} when given. */
+    void revokeAll(UserId user, @Nullable String keepToken) {
+        String keep = keepToken == null ? "" : SessionTokens.idOf(keepToken);
+        redis.run(jedis -> jedis.eval(REVOKE_ALL_BUT, List.of(USER_SESSIONS + user.value()), List.of(SESSION, keep)));
+    }
+
+    private void revoke(UserId user, String id) {
+        redis.run(jedis -> {
+            var tx = jedis.multi();
+            tx.del(SESSION + id);
+            tx.zrem(USER_SESSIONS + user.value(), id);
+            tx.exec();
+        });
+    }
+
+    private static @Nullable Long number(@Nullable String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.conduit.identity;
+
+import io.conduit.platform.Timestamps;
+import io.conduit.platform.Unauthorized;
+import io.conduit.platform.UserId;
+import io.conduit.platform.Violations;
+import io.conduit.platform.http.Caller;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Registration, login, the current user and its sessions. Password hashing runs outside database
+ * transactions, so a slow hash never holds a pooled connection.
+ */
+final class UserService implements Users {
+    private final Jdbi jdbi;
+    private final UserRepository repository;
+    private final PasswordHasher hasher;
+    private final SessionStore sessions;
+    private final Clock clock;
+
+    UserService(Jdbi jdbi, UserRepository repository, PasswordHasher hasher, SessionStore sessions, Clock clock) {
+        this.jdbi = jdbi;
+        this.repository = repository;
+        this.hasher = hasher;
+        this.sessions = sessions;
+        this.clock = clock;
+    }
+
+    AuthenticatedUser register(NewUser user) {
+        var v = new Violations();
+        UserRules.username(v, user.username());
+        UserRules.email(v, user.email());
+        UserRules.password(v, user.password());
+        v.throwIfAny();
+
+        String hash = hasher.hash(user.password());
+        var now = Timestamps.apiPrecision(clock.instant());
+        UserRow row = jdbi.inTransaction(h -> {
+            repository.ensureFree(h, user.username(), user.email(), null);
+            return repository.insert(h, user, hash, now);
+        });
+        return new AuthenticatedUser(row, sessions.create(row.id()));
+    }
+
+    AuthenticatedUser login(String email, String password) {
+        var v = new Violations();
+        if (UserRules.isBlank(email)) {
+            v.add("email", io.conduit.platform.Invalid.BLANK);
+        }
+        if (password.isEmpty()) {
+            v.add("password", io.conduit.platform.Invalid.BLANK);
+        }
+        v.throwIfAny();
+
+        Optional<UserRow> found = jdbi.withHandle(h -> repository.findByEmail(h, email));
+        if (found.isEmpty()) {
+            hasher.verifyDecoy(password);
+            throw Unauthorized.invalidCredentials();
+        }
+        UserRow user = found.get();
+        if (!hasher.verify(user.passwordHash(), password)) {
+            throw Unauthorized.invalidCredentials();
+        }
+        if (hasher.needsRehash(user.passwordHash())) {
+            user = rehash(user, password);
+        }
+        return new AuthenticatedUser(user, sessions.create(user.id()));
+    }
+
+    AuthenticatedUser current(Caller caller) {
+        UserRow user = jdbi.withHandle(h -> repository.findById(h, caller.userId()))
+                .orElseThrow(Unauthorized::invalidToken);
+        return new AuthenticatedUser(user, caller.token());
+    }
+
+    /** Applies a partial update; a new password ends every other session of the user. */
+    AuthenticatedUser update(Caller caller, UserChanges changes) {
+        var v = new Violations();
+        if (changes.username() != null) {
+            UserRules.username(v, changes.username());
+        }
+        if (changes.email() != null) {
+            UserRules.email(v, changes.email());
+        }
+        if (changes.password() != null) {
+            UserRules.password(v, changes.password());
+        }
+        UserRules.optionalText(v, "bio", changes.bio(), UserRules.BIO_MAX);
+        UserRules.optionalText(v, "image", changes.image(), UserRules.IMAGE_MAX);
+        v.throwIfAny();
+
+        String newHash = changes.password() == null ? null : hasher.hash(changes.password());
+        var now = Timestamps.apiPrecision(clock.instant());
+        UserRow updated = jdbi.inTransaction(h -> {
+            UserRow user = repository.findById(h, caller.userId()).orElseThrow(Unauthorized::invalidToken);
+            String username = changes.username() == null ? user.username() : changes.username();
+            String email = changes.email() == null ? user.email() : changes.email();
+            repository.ensureFree(h, username, email, user.id());
+            return repository.update(h, new UserRow(
+                    user.id(),
+                    username,
+                    email,
+                    newHash == null ? user.passwordHash() : newHash,
+                    changes.bioSent() ? changes.bio() : user.bio(),
+                    changes.imageSent() ? changes.image() : user.image(),
+                    user.createdAt(),
+                    now));
+        });
+        if (newHash != null) {
+            sessions.revokeAll(caller.userId(), caller.token());
+        }
+        return new AuthenticatedUser(updated, caller.token());
+    }
+
+    void logout(Caller caller) {
+        sessions.revoke(caller);
+    }
+
+    void logoutEverywhere(Caller caller) {
+        sessions.revokeAll(caller.userId(), null);
+    }
+
+    @Override
+    public Optional<UserView> byId(UserId id) {
+        return jdbi.withHandle(h -> repository.findById(h, id)).map(UserRow::view);
+    }
+
+    @Override
+    public Optional<UserView> byUsername(String username) {
+        return jdbi.withHandle(h -> repository.findByUsername(h, username)).map(UserRow::view);
+    }
+
+    @Override
+    public Map<UserId, UserView> byIds(Set<UserId> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return jdbi.withHandle(h -> repository.findByIds(h, ids)).stream()
+                .map(UserRow::view)
+                .collect(Collectors.toUnmodifiableMap(UserView::id, Function.identity()));
+    }
+
+    private UserRow rehash(UserRow user, String password) {
+        String hash = hasher.hash(password);
+        return jdbi.inTransaction(h -> repository.update(h, new UserRow(
+                user.id(), user.username(), user.email(), hash, user.bio(), user.image(), user.createdAt(),
+                user.updatedAt())));
+    }
+}

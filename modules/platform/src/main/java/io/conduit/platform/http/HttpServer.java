@@ -1,0 +1,123 @@
+package io.conduit.platform.http;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API server: Javalin on Jetty with virtual threads. Before-handlers run in the order of the
+ * request path in DESIGN.md: request id, CORS, then (for matched routes) the session lookup.
+ *
+ * <p>Stopping is graceful: {@link #startDraining()} turns readiness to 503 while requests are still
+ * served; {@link #stop()} then stops accepting and lets in-flight requests finish within the stop
+ * timeout.
+ */
+public final class HttpServer {
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    public static final String API_PREFIX = "/api";
+    private static final String JSON_UTF8 = "application/json; charset=utf-8";
+
+    private final Javalin app;
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    private HttpServer(
+            HttpSettings settings,
+            Authenticator authenticator,
+            List<HttpModule> modules,
+            List<HealthCheck> checks,
+            MeterRegistry registry) {
+        var cors = new Cors(settings.corsOrigins());
+        var authentication = new Authentication(authenticator);
+        var accessLog = new AccessLog(registry);
+        var health = new Health(checks, draining);
+        var unroled = new ArrayList<String>();
+        this.app = Javalin.create(config -> {
+            configureServer(config, settings);
+            config.jsonMapper(new JavalinJackson(Json.mapper(), true));
+            config.events.handlerAdded(meta -> {
+                if (meta.getHttpMethod().isHttpMethod() && meta.getRoles().size() != 1) {
+                    unroled.add(meta.getHttpMethod() + " " + meta.getPath());
+                }
+            });
+            config.requestLogger.http(accessLog::record);
+            ErrorResponses.register(config.routes);
+            config.routes.before(RequestIds::assign);
+            config.routes.before(cors::apply);
+            config.routes.beforeMatched(authentication::apply);
+            config.routes.after(HttpServer::jsonWithCharset);
+            health.register(config.routes);
+            modules.forEach(module -> module.register(config.routes, API_PREFIX));
+        });
+        if (!unroled.isEmpty()) {
+            throw new IllegalStateException("routes without exactly one Access role: " + unroled);
+        }
+    }
+
+    private static void configureServer(JavalinConfig config, HttpSettings settings) {
+        config.startup.showJavalinBanner = false;
+        config.startup.showOldJavalinVersionWarning = false;
+        config.concurrency.useVirtualThreads = true;
+        config.http.prefer405over404 = true;
+        config.http.maxRequestSize = settings.maxRequestBytes();
+        config.http.defaultContentType = JSON_UTF8;
+        config.jetty.modifyServer(server -> {
+            server.insertHandler(new GracefulHandler());
+            server.setStopTimeout(settings.stopTimeout().toMillis());
+        });
+        config.jetty.addConnector((server, httpConfiguration) -> {
+            var connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
+            connector.setPort(settings.port());
+            connector.setIdleTimeout(settings.idleTimeout().toMillis());
+            return connector;
+        });
+    }
+
+    /** The contract's content type is {@code application/json; charset=utf-8}, spelled out. */
+    private static void jsonWithCharset(io.javalin.http.Context ctx) {
+        String type = ctx.res().getContentType();
+        if (type != null && type.startsWith("application/json")) {
+            ctx.contentType(JSON_UTF8);
+        }
+    }
+
+    /** Builds and starts the server; it is accepting requests when this returns. */
+    public static HttpServer start(
+            HttpSettings settings,
+            Authenticator authenticator,
+            List<HttpModule> modules,
+            List<HealthCheck> checks,
+            MeterRegistry registry) {
+        var server = new HttpServer(settings, authenticator, modules, checks, registry);
+        server.app.start();
+        log.atInfo().addKeyValue("port", server.port()).log("API listening on port {}", server.port());
+        return server;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Readiness turns 503 so the load balancer stops sending; requests are still served. */
+    public void startDraining() {
+        draining.set(true);
+    }
+
+    public boolean isDraining() {
+        return draining.get();
+    }
+
+    /** Stops accepting connections and waits (up to the stop timeout) for in-flight requests. */
+    public void stop() {
+        draining.set(true);
+        app.stop();
+    }
+}

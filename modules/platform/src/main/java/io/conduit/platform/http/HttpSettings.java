@@ -1,0 +1,20 @@
+package io.conduit.platform.http;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The HTTP server's settings.
+ *
+ * @param port the API port (0 picks a free one)
+ * @param corsOrigins allowed browser origins; {@code *} allows any
+ * @param maxRequestBytes largest request body accepted
+ * @param idleTimeout how long an idle keep-alive connection stays open
+ * @param stopTimeout how long in-flight requests may take to finish once the server stops
+ */
+public record HttpSettings(
+        int port, List<String> corsOrigins, long maxRequestBytes, Duration idleTimeout, Duration stopTimeout) {
+    public HttpSettings {
+        corsOrigins = List.copyOf(corsOrigins);
+    }
+}

@@ -1,0 +1,26 @@
+package io.conduit.platform.http;
+
+import io.conduit.platform.Unauthorized;
+import io.javalin.http.Context;
+import java.util.Optional;
+
+/** What handlers read off a request: the caller and the JSON body. */
+public final class Requests {
+    static final String CALLER = "conduit.caller";
+
+    private Requests() {}
+
+    /** The signed-in caller; 401 when there is none (the route is {@link Access#USER}). */
+    public static Caller caller(Context ctx) {
+        return optionalCaller(ctx).orElseThrow(Unauthorized::missingToken);
+    }
+
+    public static Optional<Caller> optionalCaller(Context ctx) {
+        return Optional.ofNullable(ctx.attribute(CALLER));
+    }
+
+    /** The JSON body as {@code type}; 422 when it is missing, malformed or wrongly typed. */
+    public static <T> T body(Context ctx, Class<T> type) {
+        return Json.parse(ctx.bodyAsBytes(), type);
+    }
+}
