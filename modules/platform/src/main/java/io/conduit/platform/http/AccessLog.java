@@ -1,9 +1,11 @@
 package io.conduit.platform.http;
 
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -18,12 +20,22 @@ final class AccessLog {
     private static final String UNMATCHED = "UNMATCHED";
 
     private final MeterRegistry registry;
+    private final AtomicInteger active = new AtomicInteger();
 
     AccessLog(MeterRegistry registry) {
         this.registry = registry;
+        Gauge.builder("http.server.requests.active", active, AtomicInteger::get)
+                .description("Requests being handled now")
+                .register(registry);
+    }
+
+    /** First before-handler of every request: it is now in flight. */
+    void begin(Context ctx) {
+        active.incrementAndGet();
     }
 
     void record(Context ctx, float millis) {
+        active.decrementAndGet();
         try {
             String route = routeOf(ctx);
             String method = ctx.method().name();

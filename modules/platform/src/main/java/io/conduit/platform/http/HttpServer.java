@@ -50,6 +50,7 @@ public final class HttpServer {
             });
             config.requestLogger.http(accessLog::record);
             ErrorResponses.register(config.routes);
+            config.routes.before(accessLog::begin);
             config.routes.before(RequestIds::assign);
             config.routes.before(cors::apply);
             config.routes.beforeMatched(authentication::apply);
