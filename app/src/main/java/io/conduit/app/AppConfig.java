@@ -1,6 +1,7 @@
 package io.conduit.app;
 
 import io.conduit.identity.IdentitySettings;
+import io.conduit.platform.events.OutboxSettings;
 import io.conduit.platform.http.HttpSettings;
 import io.conduit.platform.redis.RedisSettings;
 import java.net.URI;
@@ -25,6 +26,7 @@ record AppConfig(
         int adminPort,
         IdentitySettings identity,
         Duration drainPeriod,
+        OutboxSettings outbox,
         String logFormat) {
 
     static final List<String> LOG_FORMATS = List.of("json", "text");
@@ -57,6 +59,11 @@ record AppConfig(
         int hashConcurrency = env.integer("CONDUIT_PASSWORD_HASH_CONCURRENCY", cpus, 1, 256);
         Duration drain = env.duration("CONDUIT_SHUTDOWN_DRAIN", Duration.ofSeconds(10));
         String logFormat = env.oneOf("CONDUIT_LOG_FORMAT", "json", LOG_FORMATS);
+        var outbox = new OutboxSettings(
+                env.duration("CONDUIT_OUTBOX_POLL_INTERVAL", Duration.ofMillis(250)),
+                100,
+                env.duration("CONDUIT_OUTBOX_ALERT_AGE", Duration.ofMinutes(5)),
+                Duration.ofDays(7));
         if (http.port() != 0 && http.port() == adminPort) {
             env.problem("CONDUIT_HTTP_PORT and CONDUIT_ADMIN_PORT must differ");
         }
@@ -64,7 +71,7 @@ record AppConfig(
             throw new ConfigException(env.problems());
         }
         return new AppConfig(database, redis, http, adminPort,
-                new IdentitySettings(idle, absolute, hashConcurrency), drain, logFormat);
+                new IdentitySettings(idle, absolute, hashConcurrency), drain, outbox, logFormat);
     }
 
     private static String jdbcUrl(Env env) {

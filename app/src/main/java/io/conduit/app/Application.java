@@ -1,7 +1,13 @@
 package io.conduit.app;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.conduit.articles.ArticlesModule;
+import io.conduit.comments.CommentsModule;
 import io.conduit.identity.IdentityModule;
+import io.conduit.platform.events.Events;
+import io.conduit.platform.events.OutboxRelay;
+import io.conduit.platform.http.HttpModule;
+import io.conduit.profiles.ProfilesModule;
 import io.conduit.platform.http.HealthCheck;
 import io.conduit.platform.http.HttpServer;
 import io.conduit.platform.redis.Redis;
@@ -52,18 +58,25 @@ final class Application {
             resources.add(dataSource);
             Database.migrate(dataSource);
             var jdbi = Jdbi.create(dataSource);
+            jdbi.setSqlLogger(new StatementCounter());
             var redis = new Redis(config.redis());
             resources.add(redis);
             var poolMetrics = new CommonsObjectPool2Metrics();
             poolMetrics.bindTo(registry);
             resources.add(poolMetrics);
 
+            var events = new Events(clock);
             var identity = IdentityModule.create(jdbi, redis, config.identity(), clock);
+            var profiles = ProfilesModule.create(jdbi, identity.users(), clock);
+            var articles = ArticlesModule.create(jdbi, events, profiles.profiles(), identity.users(), clock);
+            var comments = CommentsModule.create(jdbi, events, articles.articles(), profiles.profiles(), clock);
+            resources.add(OutboxRelay.start(jdbi, events, config.outbox(), registry));
 
             var checks = List.of(
                     new HealthCheck("postgres", () -> Database.ping(dataSource)),
                     new HealthCheck("redis", redis::ping));
-            var http = HttpServer.start(config.http(), identity.authenticator(), List.of(identity), checks, registry);
+            List<HttpModule> modules = List.of(identity, profiles, articles, comments, new OpenApiRoutes());
+            var http = HttpServer.start(config.http(), identity.authenticator(), modules, checks, registry);
             try {
                 return new Application(config, resources, http, AdminServer.start(config.adminPort(), registry));
             } catch (RuntimeException e) {
@@ -78,6 +91,10 @@ final class Application {
 
     int port() {
         return http.port();
+    }
+
+    List<String> routes() {
+        return http.routes();
     }
 
     int adminPort() {

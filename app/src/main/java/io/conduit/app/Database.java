@@ -11,7 +11,7 @@ import org.flywaydb.core.Flyway;
 /** The PostgreSQL pool and the migrations, schema by schema. */
 final class Database {
     /** Every module's schema, in dependency order; each keeps its own Flyway history table. */
-    static final List<String> SCHEMAS = List.of("identity");
+    static final List<String> SCHEMAS = List.of("platform", "identity", "profiles", "articles", "comments");
 
     private Database() {}
 

@@ -109,7 +109,9 @@ final class ConduitRules {
                         onlyIn("redis.clients..", "SessionStore", root + ".platform.redis..", root + ".app.."),
                         onlyIn("com.zaxxer.hikari..", "", root + ".app.."),
                         onlyIn("org.flywaydb..", "", root + ".app.."),
-                        onlyIn("com.fasterxml.jackson..", "Json", root + ".platform.http..", root + ".app..")))
+                        // platform.events stores event payloads as JSON: serialization is outbox mechanics.
+                        onlyIn("com.fasterxml.jackson..", "Json", root + ".platform.http..", root + ".platform.events..",
+                                root + ".app..")))
                 .as("R5 Javalin, Jdbi, Jedis, Hikari, Flyway and Jackson only where STYLE.md allows them");
     }
 

@@ -32,10 +32,12 @@ final class AccessLog {
     /** First before-handler of every request: it is now in flight. */
     void begin(Context ctx) {
         active.incrementAndGet();
+        RequestStats.begin();
     }
 
     void record(Context ctx, float millis) {
         active.decrementAndGet();
+        int statements = RequestStats.end();
         try {
             String route = routeOf(ctx);
             String method = ctx.method().name();
@@ -54,6 +56,7 @@ final class AccessLog {
                     .addKeyValue("route", route)
                     .addKeyValue("status", status)
                     .addKeyValue("latencyMs", Math.round(millis * 10) / 10.0)
+                    .addKeyValue("dbStatements", statements)
                     .addKeyValue("clientIp", ctx.ip())
                     .log("{} {} {}", method, ctx.path(), status);
         } finally {

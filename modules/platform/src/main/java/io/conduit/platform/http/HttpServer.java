@@ -23,11 +23,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServer {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
-    public static final String API_PREFIX = "/api";
+    /** Every module's routes are served under each prefix, so a later {@code /api/v2} can sit beside them. */
+    public static final List<String> API_PREFIXES = List.of("/api", "/api/v1");
     private static final String JSON_UTF8 = "application/json; charset=utf-8";
 
     private final Javalin app;
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final List<String> routes;
 
     private HttpServer(
             HttpSettings settings,
@@ -40,12 +42,16 @@ public final class HttpServer {
         var accessLog = new AccessLog(registry);
         var health = new Health(checks, draining);
         var unroled = new ArrayList<String>();
+        var registered = new ArrayList<String>();
         this.app = Javalin.create(config -> {
             configureServer(config, settings);
             config.jsonMapper(new JavalinJackson(Json.mapper(), true));
             config.events.handlerAdded(meta -> {
-                if (meta.getHttpMethod().isHttpMethod() && meta.getRoles().size() != 1) {
-                    unroled.add(meta.getHttpMethod() + " " + meta.getPath());
+                if (meta.getHttpMethod().isHttpMethod()) {
+                    registered.add(meta.getHttpMethod() + " " + meta.getPath());
+                    if (meta.getRoles().size() != 1) {
+                        unroled.add(meta.getHttpMethod() + " " + meta.getPath());
+                    }
                 }
             });
             config.requestLogger.http(accessLog::record);
@@ -56,8 +62,11 @@ public final class HttpServer {
             config.routes.beforeMatched(authentication::apply);
             config.routes.after(HttpServer::jsonWithCharset);
             health.register(config.routes);
-            modules.forEach(module -> module.register(config.routes, API_PREFIX));
+            for (String prefix : API_PREFIXES) {
+                modules.forEach(module -> module.register(config.routes, prefix));
+            }
         });
+        this.routes = List.copyOf(registered);
         if (!unroled.isEmpty()) {
             throw new IllegalStateException("routes without exactly one Access role: " + unroled);
         }
@@ -101,6 +110,11 @@ public final class HttpServer {
         server.app.start();
         log.atInfo().addKeyValue("port", server.port()).log("API listening on port {}", server.port());
         return server;
+    }
+
+    /** Every registered route as {@code METHOD /path/{param}}. */
+    public List<String> routes() {
+        return routes;
     }
 
     public int port() {

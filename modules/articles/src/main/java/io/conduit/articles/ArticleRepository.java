@@ -1,0 +1,228 @@
+package io.conduit.articles;
+
+import io.conduit.platform.UserId;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/**
+ * SQL for articles, tags and favorites. A list is one statement whatever its length: tags, the
+ * favorites count and the viewer's favorite come from correlated subqueries, not a query per row.
+ */
+final class ArticleRepository {
+    private static final String COLUMNS = """
+            select a.id, a.slug, a.title, a.description, %s as body, a.author_id, a.created_at, a.updated_at,
+                   array(select t.tag from articles.article_tag t where t.article_id = a.id order by t.tag) as tags,
+                   (select count(*) from articles.favorite f where f.article_id = a.id) as favorites_count,
+                   exists(select 1 from articles.favorite f where f.article_id = a.id and f.user_id = :viewer) as favorited
+            """;
+    private static final String BY_SLUG = COLUMNS.formatted("a.body") + " from articles.article a where a.slug = :slug";
+    private static final String REF_BY_SLUG = "select id, author_id from articles.article where slug = :slug";
+    private static final String TAKEN_SLUGS = "select slug from articles.article where slug = any(:candidates)";
+    private static final String TOTAL = "select article_count from articles.totals";
+    private static final String TAG_TOTAL = """
+            select coalesce((select article_count from articles.tag where name = :tag), 0)
+            """;
+    private static final String INSERT = """
+            insert into articles.article (slug, title, description, body, author_id, created_at, updated_at)
+            values (:slug, :title, :description, :body, :author, :now, :now)
+            returning id
+            """;
+    private static final String UPDATE = """
+            update articles.article
+            set slug = :slug, title = :title, description = :description, body = :body, updated_at = :updatedAt
+            where id = :id
+            """;
+    private static final String DELETE = "delete from articles.article where id = :id";
+    private static final String ADD_TAGS = """
+            insert into articles.article_tag (article_id, tag, created_at)
+            select :id, tag, :createdAt from unnest(:tags) as tag
+            """;
+    private static final String REMOVE_TAGS = "delete from articles.article_tag where article_id = :id and tag = any(:tags)";
+    private static final String COUNT_TAGS_UP = """
+            insert into articles.tag (name, article_count) select tag, 1 from unnest(:tags) as tag order by tag
+            on conflict (name) do update set article_count = articles.tag.article_count + 1
+            """;
+    private static final String COUNT_TAGS_DOWN = """
+            update articles.tag set article_count = article_count - 1 where name = any(:tags)
+            """;
+    private static final String COUNT_TOTAL = "update articles.totals set article_count = article_count + :delta";
+    private static final String TAGS_IN_USE = "select name from articles.tag where article_count > 0 order by name";
+    private static final String FAVORITE = """
+            insert into articles.favorite (article_id, user_id, created_at) values (:id, :user, :now)
+            on conflict do nothing
+            """;
+    private static final String UNFAVORITE = "delete from articles.favorite where article_id = :id and user_id = :user";
+
+    Optional<ArticleRow> findBySlug(Handle h, String slug, Optional<UserId> viewer) {
+        return h.createQuery(BY_SLUG).bind("slug", slug).bind("viewer", viewerId(viewer))
+                .map(ArticleRepository::row).findOne();
+    }
+
+    Optional<ArticleRef> findRef(Handle h, String slug) {
+        return h.createQuery(REF_BY_SLUG).bind("slug", slug)
+                .map((rs, ctx) -> new ArticleRef(new ArticleId(rs.getLong("id")), new UserId(rs.getLong("author_id"))))
+                .findOne();
+    }
+
+    /** One page of a list, newest first (ties: the later-created first). */
+    List<ArticleRow> list(Handle h, ArticleFilter filter, PageRequest page, Optional<UserId> viewer) {
+        var sql = new StringBuilder(COLUMNS.formatted("null::text"));
+        sql.append(from(filter)).append(where(filter));
+        sql.append(filter.tag() != null ? " order by t.created_at desc, t.article_id desc" : " order by a.created_at desc, a.id desc");
+        sql.append(" limit :limit offset :offset");
+        Query query = h.createQuery(sql.toString()).bind("viewer", viewerId(viewer))
+                .bind("limit", page.limit()).bind("offset", page.offset());
+        return bindFilter(query, filter).map(ArticleRepository::row).list();
+    }
+
+    /** How many articles the filter matches: a kept counter when there is one, else a count. */
+    long count(Handle h, ArticleFilter filter) {
+        if (filter.isEverything()) {
+            return h.createQuery(TOTAL).mapTo(Long.class).one();
+        }
+        if (filter.isTagOnly()) {
+            return h.createQuery(TAG_TOTAL).bind("tag", filter.tag()).mapTo(Long.class).one();
+        }
+        Query query = h.createQuery("select count(*)" + from(filter) + where(filter));
+        return bindFilter(query, filter).mapTo(Long.class).one();
+    }
+
+    private static String from(ArticleFilter filter) {
+        return filter.tag() != null
+                ? " from articles.article_tag t join articles.article a on a.id = t.article_id"
+                : " from articles.article a";
+    }
+
+    private static String where(ArticleFilter filter) {
+        var conditions = new ArrayList<String>();
+        if (filter.tag() != null) {
+            conditions.add("t.tag = :tag");
+        }
+        if (filter.author() != null) {
+            conditions.add("a.author_id = :author");
+        }
+        if (filter.favoritedBy() != null) {
+            conditions.add("a.id in (select fv.article_id from articles.favorite fv where fv.user_id = :favoritedBy)");
+        }
+        if (filter.authors() != null) {
+            conditions.add("a.author_id = any(:authors)");
+        }
+        return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
+    }
+
+    private static Query bindFilter(Query query, ArticleFilter filter) {
+        if (filter.tag() != null) {
+            query.bind("tag", filter.tag());
+        }
+        if (filter.author() != null) {
+            query.bind("author", filter.author().value());
+        }
+        if (filter.favoritedBy() != null) {
+            query.bind("favoritedBy", filter.favoritedBy().value());
+        }
+        if (filter.authors() != null) {
+            query.bindArray("authors", Long.class, filter.authors().stream().map(UserId::value).toList());
+        }
+        return query;
+    }
+
+    /** The first of {@code candidates} no article uses yet, if any. */
+    Optional<String> firstFreeSlug(Handle h, List<String> candidates) {
+        Set<String> taken = Set.copyOf(h.createQuery(TAKEN_SLUGS).bindArray("candidates", String.class, candidates)
+                .mapTo(String.class).list());
+        return candidates.stream().filter(c -> !taken.contains(c)).findFirst();
+    }
+
+    ArticleId insert(Handle h, String slug, NewArticle article, UserId author, Instant now) {
+        long id = h.createQuery(INSERT)
+                .bind("slug", slug).bind("title", article.title()).bind("description", article.description())
+                .bind("body", article.body()).bind("author", author.value()).bind("now", utc(now))
+                .mapTo(Long.class).one();
+        addTags(h, new ArticleId(id), article.tags(), now);
+        h.createUpdate(COUNT_TOTAL).bind("delta", 1).execute();
+        return new ArticleId(id);
+    }
+
+    void update(Handle h, ArticleId id, String slug, String title, String description, String body, Instant updatedAt) {
+        h.createUpdate(UPDATE).bind("id", id.value()).bind("slug", slug).bind("title", title)
+                .bind("description", description).bind("body", body).bind("updatedAt", utc(updatedAt)).execute();
+    }
+
+    void addTags(Handle h, ArticleId id, List<String> tags, Instant createdAt) {
+        if (tags.isEmpty()) {
+            return;
+        }
+        String[] sorted = tags.stream().sorted().toArray(String[]::new);
+        h.createUpdate(ADD_TAGS).bind("id", id.value()).bindArray("tags", String.class, (Object[]) sorted).bind("createdAt", utc(createdAt)).execute();
+        h.createUpdate(COUNT_TAGS_UP).bindArray("tags", String.class, (Object[]) sorted).execute();
+    }
+
+    void removeTags(Handle h, ArticleId id, List<String> tags) {
+        if (tags.isEmpty()) {
+            return;
+        }
+        String[] sorted = tags.stream().sorted().toArray(String[]::new);
+        h.createUpdate(REMOVE_TAGS).bind("id", id.value()).bindArray("tags", String.class, (Object[]) sorted).execute();
+        h.createUpdate(COUNT_TAGS_DOWN).bindArray("tags", String.class, (Object[]) sorted).execute();
+    }
+
+    void delete(Handle h, ArticleId id, List<String> tags) {
+        String[] sorted = tags.stream().sorted().toArray(String[]::new);
+        if (sorted.length > 0) {
+            h.createUpdate(COUNT_TAGS_DOWN).bindArray("tags", String.class, (Object[]) sorted).execute();
+        }
+        h.createUpdate(DELETE).bind("id", id.value()).execute();
+        h.createUpdate(COUNT_TOTAL).bind("delta", -1).execute();
+    }
+
+    List<String> tagsInUse(Handle h) {
+        return h.createQuery(TAGS_IN_USE).mapTo(String.class).list();
+    }
+
+    void favorite(Handle h, ArticleId id, UserId user, Instant now) {
+        h.createUpdate(FAVORITE).bind("id", id.value()).bind("user", user.value()).bind("now", utc(now)).execute();
+    }
+
+    void unfavorite(Handle h, ArticleId id, UserId user) {
+        h.createUpdate(UNFAVORITE).bind("id", id.value()).bind("user", user.value()).execute();
+    }
+
+    private static long viewerId(Optional<UserId> viewer) {
+        return viewer.map(UserId::value).orElse(0L);
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static ArticleRow row(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new ArticleRow(
+                new ArticleId(rs.getLong("id")),
+                rs.getString("slug"),
+                rs.getString("title"),
+                rs.getString("description"),
+                rs.getString("body"),
+                new UserId(rs.getLong("author_id")),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
+                strings(rs.getArray("tags")),
+                rs.getLong("favorites_count"),
+                rs.getBoolean("favorited"));
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+}

@@ -1,0 +1,210 @@
+package io.conduit.articles;
+
+import io.conduit.identity.UserView;
+import io.conduit.identity.Users;
+import io.conduit.platform.Forbidden;
+import io.conduit.platform.NotFound;
+import io.conduit.platform.Timestamps;
+import io.conduit.platform.UserId;
+import io.conduit.platform.events.Events;
+import io.conduit.profiles.ProfileView;
+import io.conduit.profiles.Profiles;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Articles, favorites, tags, lists and the feed. Authors come from the profiles facade in one batch
+ * per page; deleting an article publishes {@link ArticleDeleted} on the same transaction.
+ */
+final class ArticleService implements Articles {
+    private static final int SLUG_CANDIDATES = 20;
+
+    private final Jdbi jdbi;
+    private final ArticleRepository repository;
+    private final Events events;
+    private final Profiles profiles;
+    private final Users users;
+    private final Clock clock;
+
+    ArticleService(Jdbi jdbi, ArticleRepository repository, Events events, Profiles profiles, Users users, Clock clock) {
+        this.jdbi = jdbi;
+        this.repository = repository;
+        this.events = events;
+        this.profiles = profiles;
+        this.users = users;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<ArticleRef> bySlug(String slug) {
+        return jdbi.withHandle(h -> repository.findRef(h, slug));
+    }
+
+    /** The global list, narrowed by tag, author and favoriting user (given by username). */
+    ArticlePage list(@Nullable String tag, @Nullable String author, @Nullable String favoritedBy, PageRequest page,
+            Optional<UserId> viewer) {
+        UserId authorId = null;
+        UserId favoriterId = null;
+        if (author != null) {
+            Optional<UserView> user = users.byUsername(author);
+            if (user.isEmpty()) {
+                return empty();
+            }
+            authorId = user.get().id();
+        }
+        if (favoritedBy != null) {
+            Optional<UserView> user = users.byUsername(favoritedBy);
+            if (user.isEmpty()) {
+                return empty();
+            }
+            favoriterId = user.get().id();
+        }
+        return page(new ArticleFilter(tag, authorId, favoriterId, null), page, viewer);
+    }
+
+    /** Articles by the authors the viewer follows. */
+    ArticlePage feed(UserId viewer, PageRequest page) {
+        Set<UserId> followed = profiles.followedBy(viewer);
+        if (followed.isEmpty()) {
+            return empty();
+        }
+        return page(ArticleFilter.feed(followed), page, Optional.of(viewer));
+    }
+
+    private ArticlePage page(ArticleFilter filter, PageRequest page, Optional<UserId> viewer) {
+        record Result(List<ArticleRow> rows, long total) {}
+        Result result = jdbi.withHandle(h -> new Result(repository.list(h, filter, page, viewer), repository.count(h, filter)));
+        return new ArticlePage(result.rows(), authorsOf(result.rows(), viewer), result.total());
+    }
+
+    ArticlePage get(String slug, Optional<UserId> viewer) {
+        ArticleRow row = jdbi.withHandle(h -> repository.findBySlug(h, slug, viewer)).orElseThrow(() -> new NotFound("article"));
+        return single(row, viewer);
+    }
+
+    ArticlePage create(UserId author, NewArticle article) {
+        Instant now = Timestamps.apiPrecision(clock.instant());
+        ArticleRow row = retryOnSlugClash(() -> jdbi.inTransaction(h -> {
+            String slug = freeSlug(h, Slug.base(article.title()), null);
+            repository.insert(h, slug, article, author, now);
+            return repository.findBySlug(h, slug, Optional.of(author)).orElseThrow();
+        }));
+        return single(row, Optional.of(author));
+    }
+
+    /** A partial update by the author; a new title brings a new slug, a new body keeps it. */
+    ArticlePage update(UserId caller, String slug, ArticleChanges changes) {
+        ArticleRow row = retryOnSlugClash(() -> jdbi.inTransaction(h -> {
+            ArticleRow current = owned(h, slug, caller);
+            String title = changes.title() == null ? current.title() : changes.title();
+            String newSlug = current.slug();
+            String base = Slug.base(title);
+            if (!Slug.belongsTo(current.slug(), base)) {
+                newSlug = freeSlug(h, base, current.slug());
+            }
+            Instant now = Timestamps.apiPrecision(clock.instant());
+            Instant updatedAt = now.isAfter(current.updatedAt()) ? now : current.updatedAt().plusMillis(1);
+            repository.update(h, current.id(), newSlug, title,
+                    changes.description() == null ? current.description() : changes.description(),
+                    changes.body() == null ? current.body() : changes.body(), updatedAt);
+            if (changes.tags() != null) {
+                replaceTags(h, current, changes.tags());
+            }
+            return repository.findBySlug(h, newSlug, Optional.of(caller)).orElseThrow();
+        }));
+        return single(row, Optional.of(caller));
+    }
+
+    void delete(UserId caller, String slug) {
+        jdbi.useTransaction(h -> {
+            ArticleRow article = owned(h, slug, caller);
+            repository.delete(h, article.id(), article.tags());
+            events.publish(h, new ArticleDeleted(article.id(), clock.instant()));
+        });
+    }
+
+    ArticlePage favorite(UserId caller, String slug, boolean favorite) {
+        ArticleRow row = jdbi.inTransaction(h -> {
+            ArticleRef ref = repository.findRef(h, slug).orElseThrow(() -> new NotFound("article"));
+            if (favorite) {
+                repository.favorite(h, ref.id(), caller, clock.instant());
+            } else {
+                repository.unfavorite(h, ref.id(), caller);
+            }
+            return repository.findBySlug(h, slug, Optional.of(caller)).orElseThrow();
+        });
+        return single(row, Optional.of(caller));
+    }
+
+    List<String> tags() {
+        return jdbi.withHandle(repository::tagsInUse);
+    }
+
+    /**
+     * Two requests can pick the same free slug at once; the unique index refuses the second, which
+     * then tries again and sees the first one's slug as taken.
+     */
+    private static <T> T retryOnSlugClash(java.util.function.Supplier<T> transaction) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return transaction.get();
+            } catch (UnableToExecuteStatementException e) {
+                boolean clash = e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState())
+                        && String.valueOf(sql.getMessage()).contains("article_slug_key");
+                if (!clash || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private ArticleRow owned(Handle h, String slug, UserId caller) {
+        ArticleRow article = repository.findBySlug(h, slug, Optional.of(caller)).orElseThrow(() -> new NotFound("article"));
+        if (!article.authorId().equals(caller)) {
+            throw new Forbidden("article");
+        }
+        return article;
+    }
+
+    private void replaceTags(Handle h, ArticleRow article, List<String> tags) {
+        var removed = new ArrayList<>(article.tags());
+        removed.removeAll(tags);
+        var added = new ArrayList<>(tags);
+        added.removeAll(article.tags());
+        repository.removeTags(h, article.id(), removed);
+        repository.addTags(h, article.id(), added, article.createdAt());
+    }
+
+    private String freeSlug(Handle h, String base, @Nullable String keep) {
+        List<String> candidates = Slug.candidates(base, SLUG_CANDIDATES);
+        if (keep != null && candidates.contains(keep)) {
+            return keep;
+        }
+        return repository.firstFreeSlug(h, candidates)
+                .orElseGet(() -> base + "-" + Long.toString(System.nanoTime() & 0xffffffffL, 36));
+    }
+
+    private ArticlePage single(ArticleRow row, Optional<UserId> viewer) {
+        return new ArticlePage(List.of(row), authorsOf(List.of(row), viewer), 1);
+    }
+
+    private Map<UserId, ProfileView> authorsOf(List<ArticleRow> rows, Optional<UserId> viewer) {
+        Set<UserId> ids = rows.stream().map(ArticleRow::authorId).collect(Collectors.toSet());
+        return profiles.byIds(ids, viewer);
+    }
+
+    private static ArticlePage empty() {
+        return new ArticlePage(List.of(), Map.of(), 0);
+    }
+}

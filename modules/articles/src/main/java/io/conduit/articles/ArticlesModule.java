@@ -1,0 +1,33 @@
+package io.conduit.articles;
+
+import io.conduit.identity.Users;
+import io.conduit.platform.events.Events;
+import io.conduit.platform.http.HttpModule;
+import io.conduit.profiles.Profiles;
+import io.javalin.config.RoutesConfig;
+import java.time.Clock;
+import org.jdbi.v3.core.Jdbi;
+
+/** Wiring of the articles module. */
+public final class ArticlesModule implements HttpModule {
+    private final ArticleService service;
+    private final ArticleRoutes routes;
+
+    private ArticlesModule(ArticleService service) {
+        this.service = service;
+        this.routes = new ArticleRoutes(service);
+    }
+
+    public static ArticlesModule create(Jdbi jdbi, Events events, Profiles profiles, Users users, Clock clock) {
+        return new ArticlesModule(new ArticleService(jdbi, new ArticleRepository(), events, profiles, users, clock));
+    }
+
+    public Articles articles() {
+        return service;
+    }
+
+    @Override
+    public void register(RoutesConfig routes, String prefix) {
+        this.routes.register(routes, prefix);
+    }
+}

@@ -1,0 +1,31 @@
+package io.conduit.profiles;
+
+import io.conduit.identity.Users;
+import io.conduit.platform.http.HttpModule;
+import io.javalin.config.RoutesConfig;
+import java.time.Clock;
+import org.jdbi.v3.core.Jdbi;
+
+/** Wiring of the profiles module. */
+public final class ProfilesModule implements HttpModule {
+    private final ProfileService service;
+    private final ProfileRoutes routes;
+
+    private ProfilesModule(ProfileService service) {
+        this.service = service;
+        this.routes = new ProfileRoutes(service);
+    }
+
+    public static ProfilesModule create(Jdbi jdbi, Users users, Clock clock) {
+        return new ProfilesModule(new ProfileService(jdbi, new FollowRepository(), users, clock));
+    }
+
+    public Profiles profiles() {
+        return service;
+    }
+
+    @Override
+    public void register(RoutesConfig routes, String prefix) {
+        this.routes.register(routes, prefix);
+    }
+}
