@@ -27,6 +27,11 @@ public final class TestApp implements AutoCloseable {
         return "http://127.0.0.1:" + app.port();
     }
 
+    /** Every registered route as {@code METHOD /path}. */
+    public java.util.List<String> routes() {
+        return app.routes();
+    }
+
     public String adminUrl() {
         return "http://127.0.0.1:" + app.adminPort();
     }

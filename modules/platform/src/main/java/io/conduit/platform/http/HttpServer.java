@@ -87,6 +87,8 @@ public final class HttpServer {
             var connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
             connector.setPort(settings.port());
             connector.setIdleTimeout(settings.idleTimeout().toMillis());
+            // The JVM's default listen backlog is 50: a burst of new connections beyond it is reset.
+            connector.setAcceptQueueSize(1024);
             return connector;
         });
     }

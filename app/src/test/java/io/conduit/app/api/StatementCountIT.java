@@ -1,0 +1,90 @@
+package io.conduit.app.api;
+
+import static io.conduit.app.api.ArticleRequests.create;
+import static io.conduit.app.api.Http.token;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.conduit.app.TestApp;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
+
+/**
+ * No N+1: a list or feed costs the same, small number of SQL statements for 1 article as for 100.
+ * The number comes from the access log's dbStatements, counted by a Jdbi SqlLogger.
+ */
+class StatementCountIT {
+    /** The most statements any list may take: page, count, authors, follows, and a username lookup. */
+    static final int MAX_STATEMENTS = 6;
+
+    private static TestApp app;
+    private static Http http;
+    private static ListAppender<ILoggingEvent> accessLog;
+    private static Users.Registered author;
+    private static Users.Registered reader;
+    private static String tag;
+
+    @BeforeAll
+    static void seed() {
+        app = TestApp.start();
+        http = new Http(app.baseUrl());
+        accessLog = new ListAppender<>();
+        accessLog.start();
+        ((Logger) LoggerFactory.getLogger("conduit.access")).addAppender(accessLog);
+        author = Users.register(http);
+        reader = Users.register(http);
+        tag = Users.unique("bulk");
+        for (int i = 0; i < 110; i++) {
+            String slug = create(http, author.token(), Users.unique("Bulk " + i), List.of(tag, "common")).get("slug").asText();
+            if (i % 2 == 0) {
+                http.post("/api/articles/" + slug + "/favorite", "", token(reader.token()));
+            }
+        }
+        http.post("/api/profiles/" + author.username() + "/follow", "", token(reader.token()));
+    }
+
+    @AfterAll
+    static void stop() {
+        ((Logger) LoggerFactory.getLogger("conduit.access")).detachAppender(accessLog);
+        app.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "/api/articles?", "/api/articles?tag=TAG&", "/api/articles?author=AUTHOR&",
+        "/api/articles?favorited=READER&", "/api/articles/feed?", "/api/articles?tag=TAG&author=AUTHOR&"})
+    void costsTheSameStatementsForOneArticleAsForAHundred(String query) {
+        String path = query.replace("TAG", tag).replace("AUTHOR", author.username()).replace("READER", reader.username());
+
+        int one = statements(path + "limit=1", true);
+        int hundred = statements(path + "limit=100", true);
+        int anonymous = path.contains("feed") ? hundred : statements(path + "limit=100", false);
+
+        assertThat(hundred).isEqualTo(one).isLessThanOrEqualTo(MAX_STATEMENTS);
+        assertThat(anonymous).isLessThanOrEqualTo(hundred);
+    }
+
+    private static int statements(String path, boolean withToken) {
+        String requestId = UUID.randomUUID().toString();
+        var response = withToken
+                ? http.get(path, "X-Request-Id", requestId, "Authorization", "Token " + reader.token())
+                : http.get(path, "X-Request-Id", requestId);
+        assertThat(response.status()).isEqualTo(200);
+        if (path.contains("limit=100")) {
+            assertThat(response.json().get("articles").size()).as(path).isGreaterThanOrEqualTo(path.contains("favorited") ? 55 : 100);
+        }
+        return accessLog.list.stream()
+                .filter(e -> requestId.equals(e.getMDCPropertyMap().get("requestId")))
+                .flatMap(e -> e.getKeyValuePairs().stream())
+                .filter(kv -> kv.key.equals("dbStatements"))
+                .map(kv -> (Integer) kv.value)
+                .findFirst().orElseThrow();
+    }
+}
