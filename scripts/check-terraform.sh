@@ -1,0 +1,278 @@
+#!/usr/bin/env bash
+# Offline verification of terraform/ (run from anywhere; works on a temp copy).
+#
+#   scripts/check-terraform.sh
+#
+# Steps, one "PASS <check>" / "FAIL <check>" line each:
+#   1. terraform fmt -check -recursive terraform
+#   2. for every module and environment: terraform init -backend=false, validate
+#      (warnings count as findings)
+#   3. terraform test (mock_provider "aws") wherever tests/*.tftest.hcl exist
+#   4. an offline terraform plan of each environment (local backend override,
+#      fake credentials, data sources answered by terraform/policy/fake_aws.py
+#      on 127.0.0.1), saved as JSON under terraform/.plans/ and checked by
+#      terraform/policy/check_plan.py
+#
+# Nothing reaches the network: the hashicorp/aws provider comes from the local
+# filesystem mirror (found with find), registries are excluded, the run moves
+# into a private network namespace (loopback only) when `unshare -n` works,
+# and proxies point at a closed local port otherwise.
+# Prints "SKIP terraform: <reason>" and exits 0 when terraform or the provider
+# mirror is missing. Exits 1 when any check fails.
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo_root"
+tf_root=terraform
+start_seconds=$SECONDS
+
+skip() {
+  echo "SKIP terraform: $*"
+  exit 0
+}
+
+# ------------------------------------------------------------ isolation ----
+# Re-run inside a fresh network namespace where only loopback exists.
+if [[ -z "${CHECK_TERRAFORM_NETNS:-}" ]] && command -v unshare >/dev/null 2>&1 &&
+  command -v ip >/dev/null 2>&1 && unshare --net true >/dev/null 2>&1; then
+  export CHECK_TERRAFORM_NETNS=inner
+  exec unshare --net -- bash "${BASH_SOURCE[0]}" "$@"
+fi
+if [[ "${CHECK_TERRAFORM_NETNS:-}" == inner ]] && ip link set lo up >/dev/null 2>&1; then
+  isolation="private network namespace (loopback only)"
+else
+  isolation="no network namespace available: proxies point at 127.0.0.1:9"
+fi
+
+# ---------------------------------------------------------- prerequisites ----
+command -v terraform >/dev/null 2>&1 || skip "terraform is not on PATH"
+[[ -d "$tf_root" ]] || skip "no $tf_root/ directory"
+
+provider_bin=${CHECK_TERRAFORM_PROVIDER:-}
+if [[ -z "$provider_bin" ]]; then
+  provider_bin=$(find / \( -path /proc -o -path /sys -o -path /dev \) -prune -o \
+    -type f -name 'terraform-provider-aws*' -path '*/registry.terraform.io/hashicorp/aws/*' \
+    -print -quit 2>/dev/null || true)
+fi
+[[ -n "$provider_bin" ]] || skip "no hashicorp/aws provider mirror found (find / -name 'terraform-provider-aws*')"
+mirror=${provider_bin%%/registry.terraform.io/*}
+[[ -d "$mirror/registry.terraform.io/hashicorp/aws" ]] ||
+  skip "provider found at $provider_bin but not in a filesystem-mirror layout"
+command -v python3 >/dev/null 2>&1 || skip "python3 (needed by the policy checks) is not on PATH"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/check-terraform.XXXXXX")
+fake_pid=""
+cleanup() {
+  if [[ -n "$fake_pid" ]]; then
+    kill "$fake_pid" 2>/dev/null || true
+    wait "$fake_pid" 2>/dev/null || true
+  fi
+  if [[ -z "${CHECK_TERRAFORM_KEEP:-}" ]]; then
+    rm -rf "$work"
+  else
+    echo "kept work directory: $work"
+  fi
+}
+trap cleanup EXIT
+
+cat >"$work/cli.tfrc" <<EOF
+provider_installation {
+  filesystem_mirror {
+    path    = "$mirror"
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/*/*"]
+  }
+}
+disable_checkpoint = true
+EOF
+
+export TF_CLI_CONFIG_FILE="$work/cli.tfrc"
+export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
+export AWS_EC2_METADATA_DISABLED=true
+# Never pick up real credentials; anything not on loopback hits a closed port.
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE
+export AWS_ACCESS_KEY_ID=AKIAOFFLINECHECK0000 AWS_SECRET_ACCESS_KEY=offline-check-not-a-secret
+export AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONFIG_FILE=/dev/null
+export HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9
+export http_proxy=$HTTP_PROXY https_proxy=$HTTPS_PROXY
+export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
+
+echo "terraform: $(terraform version | head -n 1); provider mirror: $mirror; $isolation"
+
+# ---------------------------------------------------------------- helpers ----
+passed=0
+failed=0
+mkdir -p "$work/logs"
+
+pass() {
+  echo "PASS $*"
+  passed=$((passed + 1))
+}
+
+fail() {
+  echo "FAIL $*"
+  failed=$((failed + 1))
+}
+
+# step <check name> <command...>: run quietly, show the log tail on failure.
+step() {
+  local name=$1
+  shift
+  local log
+  log="$work/logs/$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_').log"
+  if "$@" >"$log" 2>&1; then
+    pass "$name"
+    return 0
+  fi
+  fail "$name"
+  tail -n 40 "$log" | sed 's/^/    /'
+  return 1
+}
+
+validate_clean() {
+  terraform validate -json -no-color >validate.json || true
+  python3 - validate.json <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+for d in doc.get("diagnostics", []):
+    where = d.get("range", {}).get("filename", "")
+    print(f'{d["severity"]}: {d["summary"]} {where}: {d.get("detail", "")}')
+sys.exit(0 if doc.get("valid") and doc.get("warning_count", 0) == 0 else 1)
+PY
+}
+
+# -------------------------------------------------------------------- fmt ----
+step "terraform fmt -check -recursive $tf_root" terraform fmt -check -recursive -diff "$tf_root" || true
+
+# Work on a copy so that init/plan never write into the repository.
+tree="$work/tree"
+mkdir -p "$tree"
+tar -C "$tf_root" --exclude=.terraform --exclude='*.tfstate*' --exclude=.terraform.lock.hcl \
+  --exclude=.plans -cf - . | tar -C "$tree" -xf -
+
+# ------------------------------------------------ init / validate / test ----
+dirs=()
+for d in "$tree"/modules/*/ "$tree"/envs/*/; do
+  [[ -f "$d/main.tf" ]] && dirs+=("${d%/}")
+done
+if [[ ${#dirs[@]} -eq 0 ]]; then
+  fail "terraform configurations found under $tf_root/modules and $tf_root/envs"
+fi
+
+for dir in "${dirs[@]}"; do
+  rel=${dir#"$tree"/}
+  (
+    cd "$dir"
+    step "terraform init $rel" terraform init -backend=false -input=false -no-color || exit 1
+    step "terraform validate $rel" validate_clean || true
+    if compgen -G "tests/*.tftest.hcl" >/dev/null; then
+      step "terraform test $rel" terraform test -no-color || true
+    fi
+  ) >"$work/logs/dir.out" || true
+  cat "$work/logs/dir.out"
+  passed=$((passed + $(grep -c '^PASS ' "$work/logs/dir.out" || true)))
+  failed=$((failed + $(grep -c '^FAIL ' "$work/logs/dir.out" || true)))
+done
+
+# ------------------------------------------------ offline plan + policy ----
+start_fake_aws() {
+  python3 "$tree/policy/fake_aws.py" "$work/fake.port" "$work/fake.log" &
+  fake_pid=$!
+  local _
+  for _ in $(seq 1 50); do
+    [[ -s "$work/fake.port" ]] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+plan_dir="$tf_root/.plans"
+mkdir -p "$plan_dir"
+if ! step "fake AWS endpoint on 127.0.0.1 for the offline plan" start_fake_aws; then
+  endpoint=""
+else
+  endpoint="http://127.0.0.1:$(cat "$work/fake.port")"
+fi
+
+for env_dir in "$tree"/envs/*/; do
+  env_dir=${env_dir%/}
+  env=$(basename "$env_dir")
+  [[ -f "$env_dir/main.tf" && -n "$endpoint" ]] || continue
+  : >"$work/fake.log"
+  # Override files merge into the copied configuration only: local state
+  # instead of S3, fake keys, every used AWS API on the loopback stand-in.
+  cat >"$env_dir/zz_offline_plan_override.tf" <<EOF
+terraform {
+  backend "local" {
+    path = "offline.tfstate"
+  }
+}
+
+provider "aws" {
+  access_key                  = "AKIAOFFLINECHECK0000"
+  secret_key                  = "offline-check-not-a-secret"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+
+  endpoints {
+    autoscaling    = "$endpoint"
+    cloudwatch     = "$endpoint"
+    ec2            = "$endpoint"
+    elasticache    = "$endpoint"
+    elbv2          = "$endpoint"
+    iam            = "$endpoint"
+    kms            = "$endpoint"
+    logs           = "$endpoint"
+    rds            = "$endpoint"
+    s3             = "$endpoint"
+    secretsmanager = "$endpoint"
+    sns            = "$endpoint"
+    ssm            = "$endpoint"
+    sts            = "$endpoint"
+    wafv2          = "$endpoint"
+  }
+}
+EOF
+  plan_ok=true
+  (
+    cd "$env_dir"
+    rm -rf .terraform
+    terraform init -input=false -no-color -reconfigure &&
+      terraform plan -input=false -no-color -lock=false -refresh=false -out=plan.bin &&
+      terraform show -json plan.bin >plan.json
+  ) >"$work/logs/plan-$env.log" 2>&1 || plan_ok=false
+  if $plan_ok; then
+    pass "terraform plan envs/$env (offline, $(grep -o 'Plan: [0-9]* to add' "$work/logs/plan-$env.log" || echo 'plan'))"
+    cp "$env_dir/plan.json" "$plan_dir/$env.json"
+  else
+    fail "terraform plan envs/$env (offline)"
+    tail -n 40 "$work/logs/plan-$env.log" | sed 's/^/    /'
+  fi
+  if grep -q '^UNSUPPORTED' "$work/fake.log"; then
+    fail "offline plan envs/$env needs only the faked AWS APIs"
+    sed 's/^/    /' "$work/fake.log"
+  else
+    pass "offline plan envs/$env needs only the faked AWS APIs ($(sort -u "$work/fake.log" | tr '\n' ' '))"
+  fi
+  if $plan_ok; then
+    if python3 "$tree/policy/check_plan.py" --env "$env" "$env_dir/plan.json" >"$work/logs/policy-$env.log" 2>&1; then
+      policy_rc=0
+    else
+      policy_rc=$?
+    fi
+    cat "$work/logs/policy-$env.log"
+    passed=$((passed + $(grep -c '^PASS ' "$work/logs/policy-$env.log" || true)))
+    failed=$((failed + $(grep -c '^FAIL ' "$work/logs/policy-$env.log" || true)))
+    if [[ $policy_rc -ne 0 ]] && ! grep -q '^FAIL ' "$work/logs/policy-$env.log"; then
+      fail "policy checks envs/$env ran"
+    fi
+  fi
+done
+
+elapsed=$((SECONDS - start_seconds))
+echo "terraform checks: $passed passed, $failed failed in ${elapsed}s (plan JSON in $plan_dir/)"
+[[ $failed -eq 0 ]]

@@ -1,0 +1,32 @@
+# Staging: same 3-AZ shape as production, smaller and cheaper (one NAT
+# gateway, burstable instances, no deletion protection, no WAF).
+# Account-specific values are placeholders: replace the certificate ARN before
+# the first apply; app_version is normally passed by the release pipeline.
+region          = "eu-west-1"
+azs             = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+vpc_cidr        = "10.10.0.0/16"
+certificate_arn = "arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-0000-0000-000000000000"
+app_version     = "1.0.0"
+
+single_nat_gateway  = true
+deletion_protection = false
+enable_waf          = false
+
+instance_type = "t3.small"
+min_size      = 2
+max_size      = 4
+
+db_instance_class        = "db.t4g.medium"
+db_allocated_storage     = 20
+db_max_allocated_storage = 100
+db_backup_retention_days = 7
+
+cache_node_type = "cache.t4g.small"
+cache_num_nodes = 2
+
+log_retention_days = 30
+alarm_emails       = []
+
+tags = {
+  CostCenter = "conduit"
+}
