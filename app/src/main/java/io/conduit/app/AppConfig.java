@@ -48,7 +48,8 @@ record AppConfig(
                 env.list("CONDUIT_CORS_ORIGINS", List.of("*")),
                 env.integer("CONDUIT_MAX_REQUEST_BYTES", 1_048_576, 1024, 64 * 1_048_576),
                 env.duration("CONDUIT_HTTP_IDLE_TIMEOUT", Duration.ofSeconds(75)),
-                env.duration("CONDUIT_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20)));
+                env.duration("CONDUIT_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20)),
+                env.integer("CONDUIT_TRUSTED_PROXY_HOPS", 0, 0, 10));
         int adminPort = env.integer("CONDUIT_ADMIN_PORT", 9090, 0, 65535);
         Duration idle = env.duration("CONDUIT_SESSION_IDLE_TIMEOUT", Duration.ofDays(7));
         Duration absolute = env.duration("CONDUIT_SESSION_ABSOLUTE_LIFETIME", Duration.ofDays(30));

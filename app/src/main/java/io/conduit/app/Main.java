@@ -11,6 +11,9 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // RDS and ElastiCache fail over by repointing DNS: never cache a lookup for long.
+        java.security.Security.setProperty("networkaddress.cache.ttl", "10");
+        java.security.Security.setProperty("networkaddress.cache.negative.ttl", "1");
         boolean dev = args.length > 0 && args[0].equals("dev");
         if (System.getenv("CONDUIT_LOG_FORMAT") == null && System.getProperty("CONDUIT_LOG_FORMAT") == null) {
             System.setProperty("CONDUIT_LOG_FORMAT", dev ? "text" : "json");

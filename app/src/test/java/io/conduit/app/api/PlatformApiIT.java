@@ -104,6 +104,38 @@ class PlatformApiIT {
     }
 
     @Test
+    void tagsSuccessfulGetsWithAnETagAndAnswers304WhenItMatches() {
+        var first = http.get("/api/tags");
+        String etag = first.header("ETag");
+
+        var again = http.get("/api/tags", "If-None-Match", etag);
+        var stale = http.get("/api/tags", "If-None-Match", "\"something-else\"");
+
+        assertThat(etag).matches("\"[A-Za-z0-9_-]{22}\"");
+        assertThat(first.header("Cache-Control")).isEqualTo("no-cache");
+        assertThat(again.status()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        assertThat(stale.status()).isEqualTo(200);
+        assertThat(http.get("/api/no-such-route").header("ETag")).isNull();
+    }
+
+    @Test
+    void takesTheClientAddressFromTheTrustedHopOfXForwardedForOnly() {
+        try (var log = new AccessLogCapture();
+                var behindAlb = TestApp.start(Map.of("CONDUIT_TRUSTED_PROXY_HOPS", "1"), Clock.systemUTC())) {
+            var viaAlb = new Http(behindAlb.baseUrl());
+
+            viaAlb.get("/health/live", "X-Request-Id", "xff-1", "X-Forwarded-For", "6.6.6.6, 203.0.113.7");
+            viaAlb.get("/health/live", "X-Request-Id", "xff-2");
+            http.get("/health/live", "X-Request-Id", "xff-3", "X-Forwarded-For", "203.0.113.7");
+
+            assertThat(log.field("xff-1", "clientIp")).isEqualTo("203.0.113.7");
+            assertThat(log.field("xff-2", "clientIp")).isEqualTo("127.0.0.1");
+            assertThat(log.field("xff-3", "clientIp")).isEqualTo("127.0.0.1");
+        }
+    }
+
+    @Test
     void servesPrometheusMetricsOnTheAdminPortOnly() {
         Users.register(http);
         http.get("/api/user");

@@ -4,9 +4,6 @@ import static io.conduit.app.api.ArticleRequests.create;
 import static io.conduit.app.api.Http.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.conduit.app.TestApp;
 import java.util.List;
 import java.util.UUID;
@@ -14,7 +11,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * No N+1: a list or feed costs the same, small number of SQL statements for 1 article as for 100.
@@ -26,7 +22,7 @@ class StatementCountIT {
 
     private static TestApp app;
     private static Http http;
-    private static ListAppender<ILoggingEvent> accessLog;
+    private static AccessLogCapture accessLog;
     private static Users.Registered author;
     private static Users.Registered reader;
     private static String tag;
@@ -35,9 +31,7 @@ class StatementCountIT {
     static void seed() {
         app = TestApp.start();
         http = new Http(app.baseUrl());
-        accessLog = new ListAppender<>();
-        accessLog.start();
-        ((Logger) LoggerFactory.getLogger("conduit.access")).addAppender(accessLog);
+        accessLog = new AccessLogCapture();
         author = Users.register(http);
         reader = Users.register(http);
         tag = Users.unique("bulk");
@@ -52,7 +46,7 @@ class StatementCountIT {
 
     @AfterAll
     static void stop() {
-        ((Logger) LoggerFactory.getLogger("conduit.access")).detachAppender(accessLog);
+        accessLog.close();
         app.close();
     }
 
@@ -80,11 +74,6 @@ class StatementCountIT {
         if (path.contains("limit=100")) {
             assertThat(response.json().get("articles").size()).as(path).isGreaterThanOrEqualTo(path.contains("favorited") ? 55 : 100);
         }
-        return accessLog.list.stream()
-                .filter(e -> requestId.equals(e.getMDCPropertyMap().get("requestId")))
-                .flatMap(e -> e.getKeyValuePairs().stream())
-                .filter(kv -> kv.key.equals("dbStatements"))
-                .map(kv -> (Integer) kv.value)
-                .findFirst().orElseThrow();
+        return (Integer) accessLog.field(requestId, "dbStatements");
     }
 }

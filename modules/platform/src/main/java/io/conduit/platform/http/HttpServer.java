@@ -61,6 +61,7 @@ public final class HttpServer {
             config.routes.before(cors::apply);
             config.routes.beforeMatched(authentication::apply);
             config.routes.after(HttpServer::jsonWithCharset);
+            config.routes.after(ConditionalGet::apply);
             health.register(config.routes);
             for (String prefix : API_PREFIXES) {
                 modules.forEach(module -> module.register(config.routes, prefix));
@@ -79,6 +80,8 @@ public final class HttpServer {
         config.http.prefer405over404 = true;
         config.http.maxRequestSize = settings.maxRequestBytes();
         config.http.defaultContentType = JSON_UTF8;
+        int hops = settings.trustedProxyHops();
+        config.contextResolver.ip = ctx -> ClientAddress.of(ctx, hops);
         config.jetty.modifyServer(server -> {
             server.insertHandler(new GracefulHandler());
             server.setStopTimeout(settings.stopTimeout().toMillis());

@@ -11,9 +11,15 @@ import java.util.List;
  * @param maxRequestBytes largest request body accepted
  * @param idleTimeout how long an idle keep-alive connection stays open
  * @param stopTimeout how long in-flight requests may take to finish once the server stops
+ * @param trustedProxyHops how many proxies in front (the ALB is one) may set {@code X-Forwarded-For}
  */
 public record HttpSettings(
-        int port, List<String> corsOrigins, long maxRequestBytes, Duration idleTimeout, Duration stopTimeout) {
+        int port,
+        List<String> corsOrigins,
+        long maxRequestBytes,
+        Duration idleTimeout,
+        Duration stopTimeout,
+        int trustedProxyHops) {
     public HttpSettings {
         corsOrigins = List.copyOf(corsOrigins);
     }
