@@ -3,6 +3,7 @@ package io.conduit.app;
 import io.conduit.identity.IdentitySettings;
 import io.conduit.platform.events.OutboxSettings;
 import io.conduit.platform.http.HttpSettings;
+import io.conduit.platform.http.RateLimits;
 import io.conduit.platform.redis.RedisSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -49,7 +50,13 @@ record AppConfig(
                 env.integer("CONDUIT_MAX_REQUEST_BYTES", 1_048_576, 1024, 64 * 1_048_576),
                 env.duration("CONDUIT_HTTP_IDLE_TIMEOUT", Duration.ofSeconds(75)),
                 env.duration("CONDUIT_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20)),
-                env.integer("CONDUIT_TRUSTED_PROXY_HOPS", 0, 0, 10));
+                env.integer("CONDUIT_TRUSTED_PROXY_HOPS", 0, 0, 10),
+                new RateLimits(
+                        env.rateLimit("CONDUIT_RATE_LIMIT_ANONYMOUS", "anonymous", "600/1m"),
+                        env.rateLimit("CONDUIT_RATE_LIMIT_USER", "user", "1200/1m"),
+                        env.rateLimit("CONDUIT_RATE_LIMIT_LOGIN_PER_ADDRESS", "login-address", "30/15m"),
+                        env.rateLimit("CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT", "login-account", "10/15m"),
+                        env.rateLimit("CONDUIT_RATE_LIMIT_REGISTRATION_PER_ADDRESS", "registration-address", "20/1h")));
         int adminPort = env.integer("CONDUIT_ADMIN_PORT", 9090, 0, 65535);
         Duration idle = env.duration("CONDUIT_SESSION_IDLE_TIMEOUT", Duration.ofDays(7));
         Duration absolute = env.duration("CONDUIT_SESSION_ABSOLUTE_LIFETIME", Duration.ofDays(30));

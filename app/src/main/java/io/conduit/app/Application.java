@@ -10,6 +10,7 @@ import io.conduit.platform.http.HttpModule;
 import io.conduit.profiles.ProfilesModule;
 import io.conduit.platform.http.HealthCheck;
 import io.conduit.platform.http.HttpServer;
+import io.conduit.platform.redis.RateLimiter;
 import io.conduit.platform.redis.Redis;
 import io.micrometer.core.instrument.binder.commonspool2.CommonsObjectPool2Metrics;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -76,7 +77,8 @@ final class Application {
                     new HealthCheck("postgres", () -> Database.ping(dataSource)),
                     new HealthCheck("redis", redis::ping));
             List<HttpModule> modules = List.of(identity, profiles, articles, comments, new OpenApiRoutes());
-            var http = HttpServer.start(config.http(), identity.authenticator(), modules, checks, registry);
+            var limiter = new RateLimiter(redis, registry);
+            var http = HttpServer.start(config.http(), identity.authenticator(), modules, checks, limiter, registry);
             try {
                 return new Application(config, resources, http, AdminServer.start(config.adminPort(), registry));
             } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.conduit.platform.redis.RateLimitPolicy;
 import org.jspecify.annotations.Nullable;
 
 /** Reads {@code CONDUIT_*} variables, collecting every problem instead of stopping at the first. */
@@ -66,6 +67,28 @@ final class Env {
             }
             return parsed;
         }).orElse(fallback);
+    }
+
+    /** A rate limit written {@code <requests>/<window>} ({@code 600/1m}), or {@code off}. */
+    @Nullable RateLimitPolicy rateLimit(String name, String policy, String fallback) {
+        String text = optional(name).orElse(fallback);
+        if (text.equalsIgnoreCase("off")) {
+            return null;
+        }
+        int slash = text.indexOf('/');
+        if (slash > 0) {
+            try {
+                long limit = Long.parseLong(text.substring(0, slash).strip());
+                Duration window = parseDuration(text.substring(slash + 1).strip());
+                if (limit >= 1 && window != null && window.toMillis() >= 1000) {
+                    return new RateLimitPolicy(policy, limit, window);
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        problems.add(name + " must be <requests>/<window> such as 600/1m, or off (got '" + text + "')");
+        return null;
     }
 
     List<String> list(String name, List<String> fallback) {

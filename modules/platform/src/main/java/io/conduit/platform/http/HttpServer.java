@@ -3,6 +3,7 @@ package io.conduit.platform.http;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
+import io.conduit.platform.redis.RateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,10 +37,12 @@ public final class HttpServer {
             Authenticator authenticator,
             List<HttpModule> modules,
             List<HealthCheck> checks,
+            RateLimiter limiter,
             MeterRegistry registry) {
         var cors = new Cors(settings.corsOrigins());
         var authentication = new Authentication(authenticator);
         var accessLog = new AccessLog(registry);
+        var rateLimiting = new RateLimiting(limiter, settings.rateLimits(), registry);
         var health = new Health(checks, draining);
         var unroled = new ArrayList<String>();
         var registered = new ArrayList<String>();
@@ -60,6 +63,7 @@ public final class HttpServer {
             config.routes.before(RequestIds::assign);
             config.routes.before(cors::apply);
             config.routes.beforeMatched(authentication::apply);
+            config.routes.beforeMatched(rateLimiting::apply);
             config.routes.after(HttpServer::jsonWithCharset);
             config.routes.after(ConditionalGet::apply);
             health.register(config.routes);
@@ -110,8 +114,9 @@ public final class HttpServer {
             Authenticator authenticator,
             List<HttpModule> modules,
             List<HealthCheck> checks,
+            RateLimiter limiter,
             MeterRegistry registry) {
-        var server = new HttpServer(settings, authenticator, modules, checks, registry);
+        var server = new HttpServer(settings, authenticator, modules, checks, limiter, registry);
         server.app.start();
         log.atInfo().addKeyValue("port", server.port()).log("API listening on port {}", server.port());
         return server;

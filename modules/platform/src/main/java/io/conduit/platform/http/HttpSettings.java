@@ -12,6 +12,7 @@ import java.util.List;
  * @param idleTimeout how long an idle keep-alive connection stays open
  * @param stopTimeout how long in-flight requests may take to finish once the server stops
  * @param trustedProxyHops how many proxies in front (the ALB is one) may set {@code X-Forwarded-For}
+ * @param rateLimits the request limits, kept in Redis
  */
 public record HttpSettings(
         int port,
@@ -19,7 +20,8 @@ public record HttpSettings(
         long maxRequestBytes,
         Duration idleTimeout,
         Duration stopTimeout,
-        int trustedProxyHops) {
+        int trustedProxyHops,
+        RateLimits rateLimits) {
     public HttpSettings {
         corsOrigins = List.copyOf(corsOrigins);
     }
