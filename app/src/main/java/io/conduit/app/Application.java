@@ -60,7 +60,7 @@ final class Application {
             Database.migrate(dataSource);
             var jdbi = Jdbi.create(dataSource);
             jdbi.setSqlLogger(new StatementCounter());
-            var redis = new Redis(config.redis());
+            var redis = new Redis(config.redis(), registry);
             resources.add(redis);
             var poolMetrics = new CommonsObjectPool2Metrics();
             poolMetrics.bindTo(registry);

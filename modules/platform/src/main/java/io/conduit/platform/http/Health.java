@@ -3,22 +3,45 @@ package io.conduit.platform.http;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code GET /health/live}: the process is up and serving HTTP. {@code GET /health/ready}: the
- * instance is not draining and every dependency answers; the load balancer checks this one.
+ * Health that cannot take the fleet down.
+ *
+ * <ul>
+ *   <li>{@code GET /health/live}: the process serves HTTP. Nothing else.
+ *   <li>{@code GET /health/ready}: 503 only for reasons of this instance: draining after SIGTERM
+ *       (or not started, when nothing answers at all). The load balancer and the Auto Scaling
+ *       Group check it.
+ *   <li>The body of {@code /health/ready} also reports PostgreSQL and Redis, and so does the
+ *       {@code dependency_up} gauge, but they do not change its status: an outage of a shared
+ *       dependency hits every instance alike, and if it failed readiness the ALB would mark every
+ *       target unhealthy and the ASG would replace the whole fleet, which helps nobody and makes
+ *       the recovery slower. Requests that need the missing dependency answer 503 with
+ *       {@code Retry-After} on their own; the rest keep working.
+ * </ul>
  */
 final class Health {
     private final List<HealthCheck> checks;
     private final AtomicBoolean draining;
+    private final Map<String, Boolean> lastState = new ConcurrentHashMap<>();
 
-    Health(List<HealthCheck> checks, AtomicBoolean draining) {
+    Health(List<HealthCheck> checks, AtomicBoolean draining, MeterRegistry registry) {
         this.checks = List.copyOf(checks);
         this.draining = draining;
+        for (HealthCheck check : checks) {
+            lastState.put(check.name(), true);
+            Gauge.builder("dependency.up", lastState, states -> states.getOrDefault(check.name(), false) ? 1 : 0)
+                    .tag("dependency", check.name())
+                    .description("1 when the last readiness probe reached the dependency")
+                    .register(registry);
+        }
     }
 
     void register(RoutesConfig routes) {
@@ -28,19 +51,17 @@ final class Health {
 
     private void ready(Context ctx) {
         var results = new LinkedHashMap<String, String>();
-        boolean up = !draining.get();
         for (HealthCheck check : checks) {
             boolean ok = probe(check);
+            lastState.put(check.name(), ok);
             results.put(check.name(), ok ? "UP" : "DOWN");
-            up &= ok;
         }
-        String status = draining.get() ? "DRAINING" : up ? "UP" : "DOWN";
+        boolean isDraining = draining.get();
         ctx.header("Cache-Control", "no-store");
-        ctx.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-                .json(Map.of("status", status, "checks", results));
+        ctx.status(isDraining ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK)
+                .json(Map.of("status", isDraining ? "DRAINING" : "UP", "checks", results));
     }
 
-    @SuppressWarnings("PMD.AvoidCatchingGenericException")
     private static boolean probe(HealthCheck check) {
         try {
             return check.probe().getAsBoolean();

@@ -43,7 +43,7 @@ public final class HttpServer {
         var authentication = new Authentication(authenticator);
         var accessLog = new AccessLog(registry);
         var rateLimiting = new RateLimiting(limiter, settings.rateLimits(), registry);
-        var health = new Health(checks, draining);
+        var health = new Health(checks, draining, registry);
         var unroled = new ArrayList<String>();
         var registered = new ArrayList<String>();
         this.app = Javalin.create(config -> {

@@ -1,6 +1,12 @@
 package io.conduit.platform.redis;
 
 import io.conduit.platform.Unavailable;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -17,13 +23,33 @@ import redis.clients.jedis.exceptions.JedisException;
  * The shared Redis pool. Every call borrows a connection for the length of one function; a Redis
  * that cannot be reached, is too slow, or is a read-only replica after a failover turns into
  * {@link Unavailable} (HTTP 503 with {@code Retry-After}), never a hang and never a 401.
+ *
+ * <p>A Resilience4j circuit breaker sits in front: once half of the last 20 calls failed to reach
+ * Redis, calls fail at once for two seconds instead of each waiting for the connect timeout, then a
+ * few trial calls decide whether it closes again. Resilience4j rather than a hand-written breaker:
+ * its sliding window, half-open probing and metrics are exactly what is needed, well tested, and
+ * small. Broken pooled connections are discarded by Jedis and replaced on the next borrow, so a
+ * failover (DNS moved, {@code READONLY} from the old primary) heals by itself.
  */
 public final class Redis implements AutoCloseable {
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
     private final JedisPool pool;
+    private final CircuitBreaker breaker;
 
-    public Redis(RedisSettings settings) {
+    public Redis(RedisSettings settings, MeterRegistry registry) {
+        var breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(5)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(2))
+                .permittedNumberOfCallsInHalfOpenState(3)
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .recordExceptions(Unavailable.class)
+                .build());
+        this.breaker = breakers.circuitBreaker("redis");
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
         var clientConfig = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) settings.connectTimeout().toMillis())
                 .socketTimeoutMillis((int) settings.socketTimeout().toMillis())
@@ -47,6 +73,14 @@ public final class Redis implements AutoCloseable {
 
     /** Runs {@code command} on a pooled connection and returns its result. */
     public <T> T call(Function<Jedis, T> command) {
+        try {
+            return breaker.executeSupplier(() -> attempt(command));
+        } catch (CallNotPermittedException e) {
+            throw unavailable();
+        }
+    }
+
+    private <T> T attempt(Function<Jedis, T> command) {
         try (Jedis jedis = pool.getResource()) {
             return command.apply(jedis);
         } catch (JedisConnectionException e) {

@@ -1,0 +1,124 @@
+package io.conduit.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conduit.app.api.Http;
+import io.conduit.app.api.Users;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
+
+/**
+ * PostgreSQL and Redis stopped and started again in the middle of a test, on servers of its own:
+ * fast 503s with Retry-After while a dependency is gone, no 401 that would log users out, anonymous
+ * reads without Redis, readiness untouched by a shared outage, and recovery without a restart.
+ */
+class DependencyOutageIT {
+    private Path dir;
+    private int pgPort;
+    private int redisPort;
+    private EmbeddedPostgres postgres;
+    private RedisServer redis;
+    private TestApp app;
+    private Http http;
+
+    @BeforeEach
+    void start() throws Exception {
+        dir = Files.createTempDirectory("conduit-outage");
+        pgPort = FreePorts.pick();
+        redisPort = FreePorts.pick();
+        startPostgres();
+        redis = RedisServer.newRedisServer().port(redisPort).setting("bind 127.0.0.1")
+                .setting("dir " + Files.createDirectories(dir.resolve("redis"))).setting("appendonly yes").build();
+        redis.start();
+        var env = new HashMap<String, String>();
+        env.put("CONDUIT_DB_URL", postgres.getJdbcUrl("postgres", "postgres"));
+        env.put("CONDUIT_REDIS_URL", "redis://127.0.0.1:" + redisPort);
+        env.put("CONDUIT_RATE_LIMIT_ANONYMOUS", "100000/1m");
+        app = TestApp.start(env, Clock.systemUTC());
+        http = new Http(app.baseUrl());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        app.close();
+        redis.stop();
+        postgres.close();
+    }
+
+    @Test
+    void answers503WithRetryAfterWithinASecondWhilePostgresIsDownAndRecoversBySelf() throws Exception {
+        var user = Users.register(http);
+
+        postgres.close();
+        long started = System.nanoTime();
+        var down = http.get("/api/articles");
+        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+        var ready = http.get("/health/ready");
+
+        assertThat(down.status()).isEqualTo(503);
+        assertThat(down.header("Retry-After")).isNotNull();
+        assertThat(down.errors()).containsKey("database");
+        assertThat(elapsedMillis).as("time to the 503").isLessThan(1_000);
+        assertThat(http.get("/api/user", Http.token(user.token())).status()).isEqualTo(503);
+        assertThat(ready.status()).as("a shared outage must not fail readiness").isEqualTo(200);
+        assertThat(ready.json().at("/checks/postgres").asText()).isEqualTo("DOWN");
+
+        startPostgres();
+        long recovered = awaitStatus(() -> http.get("/api/articles").status(), 200, Duration.ofSeconds(5));
+
+        assertThat(recovered).as("seconds to recover").isLessThanOrEqualTo(5);
+        assertThat(http.get("/api/user", Http.token(user.token())).status()).isEqualTo(200);
+    }
+
+    @Test
+    void keepsAnonymousReadsWorkingAndNeverAnswers401WhileRedisIsDown() throws Exception {
+        var user = Users.register(http);
+
+        redis.stop();
+        var anonymous = http.get("/api/articles");
+        long started = System.nanoTime();
+        var signedIn = http.get("/api/user", Http.token(user.token()));
+        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+        var login = http.post("/api/users/login", Users.login(user.email(), user.password()));
+
+        assertThat(anonymous.status()).isEqualTo(200);
+        assertThat(signedIn.status()).as("never a 401 that logs users out").isEqualTo(503);
+        assertThat(signedIn.header("Retry-After")).isNotNull();
+        assertThat(elapsedMillis).isLessThan(1_000);
+        assertThat(login.status()).isEqualTo(503);
+        assertThat(http.get("/health/ready").status()).isEqualTo(200);
+
+        redis.start();
+        long recovered = awaitStatus(() -> http.get("/api/user", Http.token(user.token())).status(), 200,
+                Duration.ofSeconds(5));
+
+        assertThat(recovered).isLessThanOrEqualTo(5);
+    }
+
+    private void startPostgres() throws Exception {
+        postgres = EmbeddedPostgres.builder().setPort(pgPort)
+                .setDataDirectory(dir.resolve("postgres")).setCleanDataDirectory(false).start();
+    }
+
+    /** Polls until {@code status} returns {@code expected}; the whole seconds it took. */
+    private static long awaitStatus(Supplier<Integer> status, int expected, Duration limit) throws InterruptedException {
+        long started = System.nanoTime();
+        long deadline = started + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (status.get() == expected) {
+                return (System.nanoTime() - started) / 1_000_000_000;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not recovered within " + limit);
+    }
+}
