@@ -10,7 +10,6 @@ import io.conduit.platform.http.HttpModule;
 import io.conduit.profiles.ProfilesModule;
 import io.conduit.platform.http.HealthCheck;
 import io.conduit.platform.http.HttpServer;
-import io.conduit.platform.redis.RateLimiter;
 import io.conduit.platform.redis.Redis;
 import io.micrometer.core.instrument.binder.commonspool2.CommonsObjectPool2Metrics;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -77,8 +76,7 @@ final class Application {
                     new HealthCheck("postgres", () -> Database.ping(dataSource)),
                     new HealthCheck("redis", redis::ping));
             List<HttpModule> modules = List.of(identity, profiles, articles, comments, new OpenApiRoutes());
-            var limiter = new RateLimiter(redis, registry);
-            var http = HttpServer.start(config.http(), identity.authenticator(), modules, checks, limiter, registry);
+            var http = HttpServer.start(config.http(), identity.authenticator(), modules, checks, redis, registry);
             try {
                 return new Application(config, resources, http, AdminServer.start(config.adminPort(), registry));
             } catch (RuntimeException e) {

@@ -3,7 +3,10 @@ package io.conduit.platform.http;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
+import io.conduit.platform.redis.IdempotencyStore;
 import io.conduit.platform.redis.RateLimiter;
+import io.conduit.platform.redis.Redis;
+import java.time.Duration;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +30,8 @@ public final class HttpServer {
     /** Every module's routes are served under each prefix, so a later {@code /api/v2} can sit beside them. */
     public static final List<String> API_PREFIXES = List.of("/api", "/api/v1");
     private static final String JSON_UTF8 = "application/json; charset=utf-8";
+    /** How long an Idempotency-Key stays claimed by a request that never finishes (its instance died). */
+    private static final Duration IDEMPOTENCY_LEASE = Duration.ofMinutes(1);
 
     private final Javalin app;
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -37,12 +42,14 @@ public final class HttpServer {
             Authenticator authenticator,
             List<HttpModule> modules,
             List<HealthCheck> checks,
-            RateLimiter limiter,
+            Redis redis,
             MeterRegistry registry) {
         var cors = new Cors(settings.corsOrigins());
         var authentication = new Authentication(authenticator);
         var accessLog = new AccessLog(registry);
-        var rateLimiting = new RateLimiting(limiter, settings.rateLimits(), registry);
+        var rateLimiting = new RateLimiting(new RateLimiter(redis, registry), settings.rateLimits(), registry);
+        var idempotency = new Idempotency(
+                new IdempotencyStore(redis, IDEMPOTENCY_LEASE, settings.idempotencyRetention()), registry);
         var health = new Health(checks, draining, registry);
         var unroled = new ArrayList<String>();
         var registered = new ArrayList<String>();
@@ -64,8 +71,10 @@ public final class HttpServer {
             config.routes.before(cors::apply);
             config.routes.beforeMatched(authentication::apply);
             config.routes.beforeMatched(rateLimiting::apply);
+            config.routes.beforeMatched(idempotency::begin);
             config.routes.after(HttpServer::jsonWithCharset);
             config.routes.after(ConditionalGet::apply);
+            config.routes.after(idempotency::end);
             health.register(config.routes);
             for (String prefix : API_PREFIXES) {
                 modules.forEach(module -> module.register(config.routes, prefix));
@@ -114,9 +123,9 @@ public final class HttpServer {
             Authenticator authenticator,
             List<HttpModule> modules,
             List<HealthCheck> checks,
-            RateLimiter limiter,
+            Redis redis,
             MeterRegistry registry) {
-        var server = new HttpServer(settings, authenticator, modules, checks, limiter, registry);
+        var server = new HttpServer(settings, authenticator, modules, checks, redis, registry);
         server.app.start();
         log.atInfo().addKeyValue("port", server.port()).log("API listening on port {}", server.port());
         return server;
