@@ -10,6 +10,8 @@ import io.conduit.platform.http.HttpModule;
 import io.conduit.profiles.ProfilesModule;
 import io.conduit.platform.http.HealthCheck;
 import io.conduit.platform.http.HttpServer;
+import io.conduit.platform.http.ResponseCache;
+import io.conduit.platform.redis.ContentVersion;
 import io.conduit.platform.redis.Redis;
 import io.micrometer.core.instrument.binder.commonspool2.CommonsObjectPool2Metrics;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -66,9 +68,10 @@ final class Application {
             resources.add(poolMetrics);
 
             var events = new Events(clock);
-            var identity = IdentityModule.create(jdbi, redis, config.identity(), clock);
+            var cache = new ResponseCache(new ContentVersion(redis), registry);
+            var identity = IdentityModule.create(jdbi, redis, config.identity(), cache, clock);
             var profiles = ProfilesModule.create(jdbi, identity.users(), clock);
-            var articles = ArticlesModule.create(jdbi, events, profiles.profiles(), identity.users(), clock);
+            var articles = ArticlesModule.create(jdbi, events, profiles.profiles(), identity.users(), cache, clock);
             var comments = CommentsModule.create(jdbi, events, articles.articles(), profiles.profiles(), clock);
             resources.add(OutboxRelay.start(jdbi, events, config.outbox(), registry));
 

@@ -3,6 +3,7 @@ package io.conduit.articles;
 import io.conduit.platform.http.Access;
 import io.conduit.platform.http.Caller;
 import io.conduit.platform.http.Requests;
+import io.conduit.platform.http.ResponseCache;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -11,21 +12,23 @@ import org.jspecify.annotations.Nullable;
 /** {@code /articles}, {@code /articles/feed}, {@code /articles/{slug}}, favorites and {@code /tags}. */
 final class ArticleRoutes {
     private final ArticleService articles;
+    private final ResponseCache cache;
 
-    ArticleRoutes(ArticleService articles) {
+    ArticleRoutes(ArticleService articles, ResponseCache cache) {
         this.articles = articles;
+        this.cache = cache;
     }
 
     void register(RoutesConfig routes, String prefix) {
-        routes.get(prefix + "/articles", this::list, Access.OPTIONAL_USER);
+        routes.get(prefix + "/articles", cache.anonymous(this::list), Access.OPTIONAL_USER);
         routes.get(prefix + "/articles/feed", this::feed, Access.USER);
         routes.post(prefix + "/articles", this::create, Access.USER);
-        routes.get(prefix + "/articles/{slug}", this::get, Access.OPTIONAL_USER);
+        routes.get(prefix + "/articles/{slug}", cache.anonymous(this::get), Access.OPTIONAL_USER);
         routes.put(prefix + "/articles/{slug}", this::update, Access.USER);
         routes.delete(prefix + "/articles/{slug}", this::delete, Access.USER);
         routes.post(prefix + "/articles/{slug}/favorite", ctx -> favorite(ctx, true), Access.USER);
         routes.delete(prefix + "/articles/{slug}/favorite", ctx -> favorite(ctx, false), Access.USER);
-        routes.get(prefix + "/tags", this::tags, Access.PUBLIC);
+        routes.get(prefix + "/tags", cache.anonymous(this::tags), Access.PUBLIC);
     }
 
     private void list(Context ctx) {

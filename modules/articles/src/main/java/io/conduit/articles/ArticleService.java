@@ -7,6 +7,7 @@ import io.conduit.platform.NotFound;
 import io.conduit.platform.Timestamps;
 import io.conduit.platform.UserId;
 import io.conduit.platform.events.Events;
+import io.conduit.platform.http.ResponseCache;
 import io.conduit.profiles.ProfileView;
 import io.conduit.profiles.Profiles;
 import java.sql.SQLException;
@@ -35,14 +36,17 @@ final class ArticleService implements Articles {
     private final Events events;
     private final Profiles profiles;
     private final Users users;
+    private final ResponseCache cache;
     private final Clock clock;
 
-    ArticleService(Jdbi jdbi, ArticleRepository repository, Events events, Profiles profiles, Users users, Clock clock) {
+    ArticleService(Jdbi jdbi, ArticleRepository repository, Events events, Profiles profiles, Users users,
+            ResponseCache cache, Clock clock) {
         this.jdbi = jdbi;
         this.repository = repository;
         this.events = events;
         this.profiles = profiles;
         this.users = users;
+        this.cache = cache;
         this.clock = clock;
     }
 
@@ -100,6 +104,7 @@ final class ArticleService implements Articles {
             repository.insert(h, slug, article, author, now);
             return repository.findBySlug(h, slug, Optional.of(author)).orElseThrow();
         }));
+        cache.invalidate();
         return single(row, Optional.of(author));
     }
 
@@ -123,6 +128,7 @@ final class ArticleService implements Articles {
             }
             return repository.findBySlug(h, newSlug, Optional.of(caller)).orElseThrow();
         }));
+        cache.invalidate();
         return single(row, Optional.of(caller));
     }
 
@@ -132,6 +138,7 @@ final class ArticleService implements Articles {
             repository.delete(h, article.id(), article.tags());
             events.publish(h, new ArticleDeleted(article.id(), clock.instant()));
         });
+        cache.invalidate();
     }
 
     ArticlePage favorite(UserId caller, String slug, boolean favorite) {
@@ -144,6 +151,7 @@ final class ArticleService implements Articles {
             }
             return repository.findBySlug(h, slug, Optional.of(caller)).orElseThrow();
         });
+        cache.invalidate();
         return single(row, Optional.of(caller));
     }
 

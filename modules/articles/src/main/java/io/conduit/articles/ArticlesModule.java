@@ -3,6 +3,7 @@ package io.conduit.articles;
 import io.conduit.identity.Users;
 import io.conduit.platform.events.Events;
 import io.conduit.platform.http.HttpModule;
+import io.conduit.platform.http.ResponseCache;
 import io.conduit.profiles.Profiles;
 import io.javalin.config.RoutesConfig;
 import java.time.Clock;
@@ -13,13 +14,16 @@ public final class ArticlesModule implements HttpModule {
     private final ArticleService service;
     private final ArticleRoutes routes;
 
-    private ArticlesModule(ArticleService service) {
+    private ArticlesModule(ArticleService service, ResponseCache cache) {
         this.service = service;
-        this.routes = new ArticleRoutes(service);
+        this.routes = new ArticleRoutes(service, cache);
     }
 
-    public static ArticlesModule create(Jdbi jdbi, Events events, Profiles profiles, Users users, Clock clock) {
-        return new ArticlesModule(new ArticleService(jdbi, new ArticleRepository(), events, profiles, users, clock));
+    /** Anonymous reads go through {@code cache}; every write invalidates it after commit. */
+    public static ArticlesModule create(
+            Jdbi jdbi, Events events, Profiles profiles, Users users, ResponseCache cache, Clock clock) {
+        return new ArticlesModule(
+                new ArticleService(jdbi, new ArticleRepository(), events, profiles, users, cache, clock), cache);
     }
 
     public Articles articles() {

@@ -2,6 +2,7 @@ package io.conduit.identity;
 
 import io.conduit.platform.http.Authenticator;
 import io.conduit.platform.http.HttpModule;
+import io.conduit.platform.http.ResponseCache;
 import io.conduit.platform.redis.Redis;
 import io.javalin.config.RoutesConfig;
 import java.time.Clock;
@@ -19,11 +20,13 @@ public final class IdentityModule implements HttpModule {
         this.routes = new UserRoutes(service);
     }
 
-    public static IdentityModule create(Jdbi jdbi, Redis redis, IdentitySettings settings, Clock clock) {
+    /** {@code cache} is told when a user's public face (username, bio, image) changes. */
+    public static IdentityModule create(
+            Jdbi jdbi, Redis redis, IdentitySettings settings, ResponseCache cache, Clock clock) {
         var sessions = new SessionStore(
                 redis, clock, settings.sessionIdleTimeout(), settings.sessionAbsoluteLifetime());
         var hasher = new PasswordHasher(settings.passwordHashConcurrency());
-        var service = new UserService(jdbi, new UserRepository(), hasher, sessions, clock);
+        var service = new UserService(jdbi, new UserRepository(), hasher, sessions, cache, clock);
         return new IdentityModule(service, sessions);
     }
 

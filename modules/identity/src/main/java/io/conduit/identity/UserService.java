@@ -5,6 +5,7 @@ import io.conduit.platform.Unauthorized;
 import io.conduit.platform.UserId;
 import io.conduit.platform.Violations;
 import io.conduit.platform.http.Caller;
+import io.conduit.platform.http.ResponseCache;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -22,13 +23,16 @@ final class UserService implements Users {
     private final UserRepository repository;
     private final PasswordHasher hasher;
     private final SessionStore sessions;
+    private final ResponseCache cache;
     private final Clock clock;
 
-    UserService(Jdbi jdbi, UserRepository repository, PasswordHasher hasher, SessionStore sessions, Clock clock) {
+    UserService(Jdbi jdbi, UserRepository repository, PasswordHasher hasher, SessionStore sessions, ResponseCache cache,
+            Clock clock) {
         this.jdbi = jdbi;
         this.repository = repository;
         this.hasher = hasher;
         this.sessions = sessions;
+        this.cache = cache;
         this.clock = clock;
     }
 
@@ -112,6 +116,7 @@ final class UserService implements Users {
                     user.createdAt(),
                     now));
         });
+        cache.invalidate();
         if (newHash != null) {
             sessions.revokeAll(caller.userId(), caller.token());
         }

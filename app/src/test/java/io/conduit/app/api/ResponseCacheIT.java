@@ -1,0 +1,68 @@
+package io.conduit.app.api;
+
+import static io.conduit.app.api.ArticleRequests.create;
+import static io.conduit.app.api.Http.token;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conduit.app.TestApp;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Anonymous reads are cached per instance, and a write on any instance invalidates every cache at once. */
+class ResponseCacheIT {
+    private static TestApp first;
+    private static TestApp second;
+    private static Http a;
+    private static Http b;
+
+    @BeforeAll
+    static void start() {
+        first = TestApp.start();
+        second = TestApp.start();
+        a = new Http(first.baseUrl());
+        b = new Http(second.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        first.close();
+        second.close();
+    }
+
+    @Test
+    void servesRepeatedAnonymousReadsFromTheCacheButNeverSignedInOnes() {
+        var user = Users.register(a);
+        String slug = create(a, user.token(), Users.unique("Cached"), List.of()).get("slug").asText();
+        a.get("/api/articles/" + slug);
+
+        var cached = a.get("/api/articles/" + slug);
+        var signedIn = a.get("/api/articles/" + slug, token(user.token()));
+
+        assertThat(cached.header("X-Cache")).isEqualTo("hit");
+        assertThat(cached.json().at("/article/slug").asText()).isEqualTo(slug);
+        assertThat(signedIn.header("X-Cache")).isNull();
+    }
+
+    @Test
+    void showsAWriteOnOneInstanceAtOnceInTheOtherInstancesCache() {
+        var author = Users.register(a);
+        String tag = Users.unique("fresh");
+        b.get("/api/tags");
+        b.get("/api/articles?limit=5");
+        assertThat(b.get("/api/tags").header("X-Cache")).isEqualTo("hit");
+
+        String slug = create(a, author.token(), Users.unique("Brand new"), List.of(tag)).get("slug").asText();
+
+        assertThat(b.get("/api/tags").json().get("tags").toString()).contains(tag);
+        assertThat(ArticleRequests.slugs(b.get("/api/articles?limit=5"))).contains(slug);
+        b.get("/api/articles/" + slug);
+        a.put("/api/user", "{\"user\":{\"bio\":\"updated bio\"}}", token(author.token()));
+        assertThat(b.get("/api/articles/" + slug).json().at("/article/author/bio").asText()).isEqualTo("updated bio");
+        a.post("/api/articles/" + slug + "/favorite", "", token(Users.register(a).token()));
+        assertThat(b.get("/api/articles/" + slug).json().at("/article/favoritesCount").asInt()).isEqualTo(1);
+        a.delete("/api/articles/" + slug, token(author.token()));
+        assertThat(b.get("/api/articles/" + slug).status()).isEqualTo(404);
+    }
+}

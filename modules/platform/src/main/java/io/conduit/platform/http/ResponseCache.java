@@ -1,0 +1,80 @@
+package io.conduit.platform.http;
+
+import io.conduit.platform.Unavailable;
+import io.conduit.platform.redis.ContentVersion;
+import io.javalin.http.Handler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An in-process cache of anonymous GET responses (tags, single articles, article lists), valid
+ * across instances through the shared {@link ContentVersion}: writers call {@link #invalidate()}
+ * after their transaction commits, every cached read first asks Redis for the current version (one
+ * GET, far cheaper than the SQL it saves). Read before the data and bumped after the commit, the
+ * version never lets a response older than a committed write be served: a caller sees its own write
+ * on any instance. Signed-in callers are never served from it (their responses are personal).
+ * Without Redis the cache is bypassed.
+ */
+public final class ResponseCache {
+    private static final int MAX_ENTRIES = 2_000;
+
+    private final ContentVersion version;
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Counter hits;
+    private final Counter misses;
+
+    public ResponseCache(ContentVersion version, MeterRegistry registry) {
+        this.version = version;
+        this.hits = Counter.builder("response.cache").tag("result", "hit").register(registry);
+        this.misses = Counter.builder("response.cache").tag("result", "miss").register(registry);
+    }
+
+    /** Wraps a GET handler: anonymous callers get the cached response while the content is unchanged. */
+    public Handler anonymous(Handler handler) {
+        return ctx -> {
+            if (Requests.optionalCaller(ctx).isPresent()) {
+                handler.handle(ctx);
+                return;
+            }
+            long current;
+            try {
+                current = version.current();
+            } catch (Unavailable e) {
+                handler.handle(ctx);
+                return;
+            }
+            String key = ctx.path() + "?" + (ctx.queryString() == null ? "" : ctx.queryString());
+            Entry entry = entries.get(key);
+            if (entry != null && entry.version() == current) {
+                hits.increment();
+                ctx.header("X-Cache", "hit");
+                ctx.contentType(entry.contentType()).result(entry.body());
+                return;
+            }
+            misses.increment();
+            handler.handle(ctx);
+            String body = ctx.result();
+            String contentType = ctx.res().getContentType();
+            if (ctx.statusCode() == 200 && body != null && contentType != null) {
+                if (entries.size() >= MAX_ENTRIES) {
+                    entries.clear();
+                }
+                entries.put(key, new Entry(current, contentType, body.getBytes(StandardCharsets.UTF_8)));
+            }
+        };
+    }
+
+    /** Called after a committed write that anonymous readers could see. */
+    public void invalidate() {
+        try {
+            version.bump();
+        } catch (Unavailable e) {
+            entries.clear(); // at least this instance stops serving it; others' entries are bypassed without Redis
+        }
+    }
+
+    private record Entry(long version, String contentType, byte[] body) {}
+}
