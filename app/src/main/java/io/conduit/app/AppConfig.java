@@ -28,6 +28,7 @@ record AppConfig(
         IdentitySettings identity,
         Duration drainPeriod,
         OutboxSettings outbox,
+        boolean responseCache,
         String logFormat) {
 
     static final List<String> LOG_FORMATS = List.of("json", "text");
@@ -68,6 +69,7 @@ record AppConfig(
         int hashConcurrency = env.integer("CONDUIT_PASSWORD_HASH_CONCURRENCY", cpus, 1, 256);
         Duration drain = env.duration("CONDUIT_SHUTDOWN_DRAIN", Duration.ofSeconds(10));
         String logFormat = env.oneOf("CONDUIT_LOG_FORMAT", "json", LOG_FORMATS);
+        boolean responseCache = env.oneOf("CONDUIT_RESPONSE_CACHE", "on", List.of("on", "off")).equals("on");
         var outbox = new OutboxSettings(
                 env.duration("CONDUIT_OUTBOX_POLL_INTERVAL", Duration.ofMillis(250)),
                 100,
@@ -80,7 +82,7 @@ record AppConfig(
             throw new ConfigException(env.problems());
         }
         return new AppConfig(database, redis, http, adminPort,
-                new IdentitySettings(idle, absolute, hashConcurrency), drain, outbox, logFormat);
+                new IdentitySettings(idle, absolute, hashConcurrency), drain, outbox, responseCache, logFormat);
     }
 
     private static String jdbcUrl(Env env) {

@@ -68,7 +68,7 @@ final class Application {
             resources.add(poolMetrics);
 
             var events = new Events(clock);
-            var cache = new ResponseCache(new ContentVersion(redis), registry);
+            var cache = new ResponseCache(new ContentVersion(redis), config.responseCache(), registry);
             var identity = IdentityModule.create(jdbi, redis, config.identity(), cache, clock);
             var profiles = ProfilesModule.create(jdbi, identity.users(), clock);
             var articles = ArticlesModule.create(jdbi, events, profiles.profiles(), identity.users(), cache, clock);

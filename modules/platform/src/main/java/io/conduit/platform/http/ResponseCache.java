@@ -22,18 +22,24 @@ public final class ResponseCache {
     private static final int MAX_ENTRIES = 2_000;
 
     private final ContentVersion version;
+    private final boolean enabled;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final Counter hits;
     private final Counter misses;
 
-    public ResponseCache(ContentVersion version, MeterRegistry registry) {
+    /** With {@code enabled} false, handlers run uncached (for comparison in benchmarks). */
+    public ResponseCache(ContentVersion version, boolean enabled, MeterRegistry registry) {
         this.version = version;
+        this.enabled = enabled;
         this.hits = Counter.builder("response.cache").tag("result", "hit").register(registry);
         this.misses = Counter.builder("response.cache").tag("result", "miss").register(registry);
     }
 
     /** Wraps a GET handler: anonymous callers get the cached response while the content is unchanged. */
     public Handler anonymous(Handler handler) {
+        if (!enabled) {
+            return handler;
+        }
         return ctx -> {
             if (Requests.optionalCaller(ctx).isPresent()) {
                 handler.handle(ctx);
