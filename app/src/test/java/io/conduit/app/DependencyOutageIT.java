@@ -104,6 +104,34 @@ class DependencyOutageIT {
         assertThat(recovered).isLessThanOrEqualTo(5);
     }
 
+    @Test
+    void answers503OnAReadOnlyReplicaAndFollowsItsPromotionWithoutARestart() throws Exception {
+        var user = Users.register(http);
+        int replicaPort = FreePorts.pick();
+        var replica = RedisServer.newRedisServer().port(replicaPort).setting("bind 127.0.0.1")
+                .slaveOf("127.0.0.1", redisPort).build();
+        replica.start();
+        try (var onReplica = TestApp.start(java.util.Map.of(
+                "CONDUIT_DB_URL", postgres.getJdbcUrl("postgres", "postgres"),
+                "CONDUIT_REDIS_URL", "redis://127.0.0.1:" + replicaPort), Clock.systemUTC())) {
+            var client = new Http(onReplica.baseUrl());
+            awaitStatus(() -> client.get("/api/user", Http.token(user.token())).status(), 200, Duration.ofSeconds(10));
+
+            var write = client.post("/api/users/login", Users.login(user.email(), user.password()));
+
+            assertThat(write.status()).as("READONLY from a replica is a 503, not a 500").isEqualTo(503);
+            try (var jedis = new redis.clients.jedis.Jedis("127.0.0.1", replicaPort)) {
+                jedis.replicaofNoOne();
+            }
+            long recovered = awaitStatus(
+                    () -> client.post("/api/users/login", Users.login(user.email(), user.password())).status(), 200,
+                    Duration.ofSeconds(5));
+            assertThat(recovered).isLessThanOrEqualTo(5);
+        } finally {
+            replica.stop();
+        }
+    }
+
     private void startPostgres() throws Exception {
         postgres = EmbeddedPostgres.builder().setPort(pgPort)
                 .setDataDirectory(dir.resolve("postgres")).setCleanDataDirectory(false).start();

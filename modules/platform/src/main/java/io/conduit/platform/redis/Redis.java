@@ -81,20 +81,35 @@ public final class Redis implements AutoCloseable {
     }
 
     private <T> T attempt(Function<Jedis, T> command) {
-        try (Jedis jedis = pool.getResource()) {
+        Jedis jedis;
+        try {
+            jedis = pool.getResource();
+        } catch (JedisException e) {
+            throw unavailable(); // cannot connect, or no free connection within the borrow timeout
+        }
+        try {
             return command.apply(jedis);
         } catch (JedisConnectionException e) {
-            throw unavailable();
+            throw unavailable(); // Jedis marks the connection broken; the pool drops it
         } catch (JedisDataException e) {
             if (isFailoverError(e)) {
+                // This connection reached a node that is no longer the primary: drop it, so the next
+                // borrow connects again and follows the primary endpoint to the new primary.
+                jedis.getConnection().setBroken();
                 throw unavailable();
             }
             throw e;
+        } finally {
+            closeQuietly(jedis);
+        }
+    }
+
+    /** Returning a broken connection can itself fail (the socket is gone): the caller's error matters more. */
+    private static void closeQuietly(Jedis jedis) {
+        try {
+            jedis.close();
         } catch (JedisException e) {
-            if (e.getCause() instanceof java.util.NoSuchElementException) {
-                throw unavailable(); // the pool had no free connection within the borrow timeout
-            }
-            throw e;
+            // the pool has already forgotten it
         }
     }
 
@@ -115,13 +130,15 @@ public final class Redis implements AutoCloseable {
     }
 
     /**
-     * {@code READONLY} (we reached a replica, the primary endpoint moved) and {@code LOADING} are
-     * what a failover looks like from the client: retryable, not a bug.
+     * {@code READONLY} (we reached a replica, the primary endpoint moved), {@code LOADING} and
+     * {@code MASTERDOWN} are what a failover looks like from the client: retryable, not a bug. So is
+     * {@code EXECABORT} here: our transactions queue fixed commands, so the queued error that aborts
+     * one is a {@code READONLY}.
      */
     private static boolean isFailoverError(JedisDataException e) {
         String message = e.getMessage();
         return message != null && (message.startsWith("READONLY") || message.startsWith("LOADING")
-                || message.startsWith("MASTERDOWN"));
+                || message.startsWith("MASTERDOWN") || message.startsWith("EXECABORT"));
     }
 
     private static Unavailable unavailable() {
