@@ -167,6 +167,13 @@ resource "aws_lb_target_group" "app" {
   port                 = var.app_port
   deregistration_delay = var.deregistration_delay
 
+  # /health/ready is 503 only for reasons of the instance itself (draining after SIGTERM, or not
+  # serving): it reports PostgreSQL and Redis in its body but never fails for them. A shared
+  # dependency outage must not make every target unhealthy here, nor make the ASG (which uses these
+  # ELB checks) replace the whole fleet; requests needing the dependency answer 503 + Retry-After
+  # themselves. With interval 5 s and unhealthy_threshold 2 a draining instance leaves rotation
+  # within ~10 s, inside the app's CONDUIT_SHUTDOWN_DRAIN (10 s); deregistration_delay (30 s) then
+  # lets in-flight requests finish before the ASG's termination hook completes.
   health_check {
     enabled             = true
     protocol            = "HTTP"

@@ -308,6 +308,8 @@ resource "aws_autoscaling_group" "app" {
   max_size            = var.max_size
   desired_capacity    = coalesce(var.desired_capacity, var.min_size)
 
+  # ELB health = the target group's /health/ready, which fails only for this instance's own reasons
+  # (see modules/alb): a database or Redis outage never makes the ASG replace healthy instances.
   health_check_type         = "ELB"
   health_check_grace_period = var.health_check_grace_period
   default_instance_warmup   = var.instance_warmup
