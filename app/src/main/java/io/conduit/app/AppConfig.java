@@ -63,13 +63,15 @@ record AppConfig(
         Duration idle = env.duration("CONDUIT_SESSION_IDLE_TIMEOUT", Duration.ofDays(7));
         Duration absolute = env.duration("CONDUIT_SESSION_ABSOLUTE_LIFETIME", Duration.ofDays(30));
         if (absolute.compareTo(idle) < 0 || idle.isZero()) {
-            env.problem("CONDUIT_SESSION_IDLE_TIMEOUT must be positive and not longer than CONDUIT_SESSION_ABSOLUTE_LIFETIME");
+            env.problem(
+                    "CONDUIT_SESSION_IDLE_TIMEOUT must be positive and not longer than CONDUIT_SESSION_ABSOLUTE_LIFETIME");
             idle = absolute.isZero() ? Duration.ofDays(7) : absolute;
         }
         int hashConcurrency = env.integer("CONDUIT_PASSWORD_HASH_CONCURRENCY", cpus, 1, 256);
         Duration drain = env.duration("CONDUIT_SHUTDOWN_DRAIN", Duration.ofSeconds(10));
         String logFormat = env.oneOf("CONDUIT_LOG_FORMAT", "json", LOG_FORMATS);
-        boolean responseCache = env.oneOf("CONDUIT_RESPONSE_CACHE", "on", List.of("on", "off")).equals("on");
+        boolean responseCache =
+                env.oneOf("CONDUIT_RESPONSE_CACHE", "on", List.of("on", "off")).equals("on");
         var outbox = new OutboxSettings(
                 env.duration("CONDUIT_OUTBOX_POLL_INTERVAL", Duration.ofMillis(250)),
                 100,
@@ -81,8 +83,16 @@ record AppConfig(
         if (!env.problems().isEmpty()) {
             throw new ConfigException(env.problems());
         }
-        return new AppConfig(database, redis, http, adminPort,
-                new IdentitySettings(idle, absolute, hashConcurrency), drain, outbox, responseCache, logFormat);
+        return new AppConfig(
+                database,
+                redis,
+                http,
+                adminPort,
+                new IdentitySettings(idle, absolute, hashConcurrency),
+                drain,
+                outbox,
+                responseCache,
+                logFormat);
     }
 
     private static String jdbcUrl(Env env) {
@@ -98,12 +108,16 @@ record AppConfig(
         int poolSize = env.integer("CONDUIT_REDIS_POOL_SIZE", 32, 1, 1000);
         Duration timeout = env.duration("CONDUIT_REDIS_TIMEOUT", Duration.ofMillis(500));
         URI uri = url.isEmpty() ? null : uri(url);
-        boolean valid = uri != null && uri.getHost() != null
+        boolean valid = uri != null
+                && uri.getHost() != null
                 && ("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme()))
-                && (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/")
+                && (uri.getPath() == null
+                        || uri.getPath().isEmpty()
+                        || uri.getPath().equals("/")
                         || uri.getPath().equals("/0"));
         if (!url.isEmpty() && !valid) {
-            env.problem("CONDUIT_REDIS_URL must look like redis://[:password@]host[:port] or rediss://... (database 0)");
+            env.problem(
+                    "CONDUIT_REDIS_URL must look like redis://[:password@]host[:port] or rediss://... (database 0)");
         }
         if (!valid) {
             return new RedisSettings("localhost", 6379, false, null, null, poolSize, timeout, timeout, timeout);
@@ -116,8 +130,16 @@ record AppConfig(
             user = colon < 0 ? null : emptyToNull(decode(info.substring(0, colon)));
             password = emptyToNull(decode(colon < 0 ? info : info.substring(colon + 1)));
         }
-        return new RedisSettings(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort(),
-                "rediss".equals(uri.getScheme()), user, password, poolSize, timeout, timeout, timeout);
+        return new RedisSettings(
+                uri.getHost(),
+                uri.getPort() < 0 ? 6379 : uri.getPort(),
+                "rediss".equals(uri.getScheme()),
+                user,
+                password,
+                poolSize,
+                timeout,
+                timeout,
+                timeout);
     }
 
     private static @Nullable URI uri(String text) {

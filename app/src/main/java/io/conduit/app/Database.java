@@ -29,14 +29,17 @@ final class Database {
         config.setMaximumPoolSize(settings.poolSize());
         config.setMinimumIdle(settings.poolSize());
         config.setConnectionTimeout(Math.max(250, settings.connectionTimeout().toMillis()));
-        config.setValidationTimeout(Math.max(250, Math.min(1000, settings.connectionTimeout().toMillis())));
+        config.setValidationTimeout(
+                Math.max(250, Math.min(1000, settings.connectionTimeout().toMillis())));
         config.setKeepaliveTime(30_000);
         config.setMaxLifetime(600_000);
         config.addDataSourceProperty("connectTimeout", "3");
-        config.addDataSourceProperty("socketTimeout", Long.toString(settings.statementTimeout().toSeconds() + 5));
+        config.addDataSourceProperty(
+                "socketTimeout", Long.toString(settings.statementTimeout().toSeconds() + 5));
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("ApplicationName", "conduit");
-        config.addDataSourceProperty("options", "-c statement_timeout=" + settings.statementTimeout().toMillis());
+        config.addDataSourceProperty(
+                "options", "-c statement_timeout=" + settings.statementTimeout().toMillis());
         config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
         return new HikariDataSource(config);
     }

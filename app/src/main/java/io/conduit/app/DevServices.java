@@ -63,8 +63,11 @@ final class DevServices implements AutoCloseable {
                 postgres.close();
                 throw e;
             }
-            log.info("dev services: PostgreSQL on port {}, Redis on port {}, data in {}",
-                    postgres.getPort(), actualRedisPort, dir.toAbsolutePath());
+            log.info(
+                    "dev services: PostgreSQL on port {}, Redis on port {}, data in {}",
+                    postgres.getPort(),
+                    actualRedisPort,
+                    dir.toAbsolutePath());
             return new DevServices(postgres, redis, actualRedisPort);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL or Redis", e);

@@ -1,5 +1,6 @@
 package io.conduit.app;
 
+import io.conduit.platform.redis.RateLimitPolicy;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import io.conduit.platform.redis.RateLimitPolicy;
 import org.jspecify.annotations.Nullable;
 
 /** Reads {@code CONDUIT_*} variables, collecting every problem instead of stopping at the first. */
@@ -43,34 +43,40 @@ final class Env {
     }
 
     int integer(String name, int fallback, int min, int max) {
-        return optional(name).map(text -> {
-            try {
-                int value = Integer.parseInt(text);
-                if (value >= min && value <= max) {
-                    return value;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            problems.add(name + " must be a whole number from " + min + " to " + max + " (got '" + text + "')");
-            return fallback;
-        }).orElse(fallback);
+        return optional(name)
+                .map(text -> {
+                    try {
+                        int value = Integer.parseInt(text);
+                        if (value >= min && value <= max) {
+                            return value;
+                        }
+                    } catch (NumberFormatException e) {
+                        // reported below
+                    }
+                    problems.add(name + " must be a whole number from " + min + " to " + max + " (got '" + text + "')");
+                    return fallback;
+                })
+                .orElse(fallback);
     }
 
     /** A duration as {@code 500ms}, {@code 30s}, {@code 15m}, {@code 12h}, {@code 7d} or ISO-8601 ({@code PT30S}). */
     Duration duration(String name, Duration fallback) {
-        return optional(name).map(text -> {
-            Duration parsed = parseDuration(text);
-            if (parsed == null || parsed.isNegative()) {
-                problems.add(name + " must be a duration such as 500ms, 30s, 15m, 12h, 7d or PT30S (got '" + text + "')");
-                return fallback;
-            }
-            return parsed;
-        }).orElse(fallback);
+        return optional(name)
+                .map(text -> {
+                    Duration parsed = parseDuration(text);
+                    if (parsed == null || parsed.isNegative()) {
+                        problems.add(name + " must be a duration such as 500ms, 30s, 15m, 12h, 7d or PT30S (got '"
+                                + text + "')");
+                        return fallback;
+                    }
+                    return parsed;
+                })
+                .orElse(fallback);
     }
 
     /** A rate limit written {@code <requests>/<window>} ({@code 600/1m}), or {@code off}. */
-    @Nullable RateLimitPolicy rateLimit(String name, String policy, String fallback) {
+    @Nullable
+    RateLimitPolicy rateLimit(String name, String policy, String fallback) {
         String text = optional(name).orElse(fallback);
         if (text.equalsIgnoreCase("off")) {
             return null;
@@ -93,7 +99,10 @@ final class Env {
 
     List<String> list(String name, List<String> fallback) {
         return optional(name)
-                .map(text -> Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList())
+                .map(text -> Arrays.stream(text.split(","))
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
+                        .toList())
                 .orElse(fallback);
     }
 

@@ -36,10 +36,14 @@ final class Launcher {
             AppConfig config = AppConfig.fromEnv(env);
             Application app = Application.start(config, Clock.systemUTC());
             if (dev) {
-                log.info("Conduit dev mode is up: API at http://localhost:{}/api, metrics at http://localhost:{}/metrics",
-                        app.port(), app.adminPort());
+                log.info(
+                        "Conduit dev mode is up: API at http://localhost:{}/api, metrics at http://localhost:{}/metrics",
+                        app.port(),
+                        app.adminPort());
             } else {
-                log.atInfo().addKeyValue("port", app.port()).addKeyValue("adminPort", app.adminPort())
+                log.atInfo()
+                        .addKeyValue("port", app.port())
+                        .addKeyValue("adminPort", app.adminPort())
                         .log("Conduit started");
             }
             awaitSignal();

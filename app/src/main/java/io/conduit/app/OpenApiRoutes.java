@@ -24,7 +24,9 @@ final class OpenApiRoutes implements HttpModule {
 
     @Override
     public void register(RoutesConfig routes, String prefix) {
-        routes.get(prefix + "/openapi.json", ctx -> ctx.contentType("application/json; charset=utf-8").result(document),
+        routes.get(
+                prefix + "/openapi.json",
+                ctx -> ctx.contentType("application/json; charset=utf-8").result(document),
                 Access.PUBLIC);
     }
 }

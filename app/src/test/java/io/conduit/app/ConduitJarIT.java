@@ -53,7 +53,9 @@ class ConduitJarIT {
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isNotZero();
-        assertThat(output()).contains("CONDUIT_HTTP_PORT", "CONDUIT_REDIS_URL").doesNotContain("CONDUIT_DB_URL is missing");
+        assertThat(output())
+                .contains("CONDUIT_HTTP_PORT", "CONDUIT_REDIS_URL")
+                .doesNotContain("CONDUIT_DB_URL is missing");
     }
 
     @Test
@@ -71,7 +73,8 @@ class ConduitJarIT {
             String name = Users.unique("inflight");
             var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/users"))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Users.registration(name, name + "@example.com", "password123")))
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            Users.registration(name, name + "@example.com", "password123")))
                     .build();
             inFlight.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
         }
@@ -128,7 +131,9 @@ class ConduitJarIT {
     private Process jar(Map<String, String> env, List<String> args) throws IOException {
         var command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toAbsolutePath().toString()));
         command.addAll(args);
-        var builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+        var builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("output.log").toFile());
         builder.environment().keySet().removeIf(key -> key.startsWith("CONDUIT_"));
         builder.environment().putAll(env);

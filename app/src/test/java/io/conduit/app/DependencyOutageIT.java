@@ -36,8 +36,12 @@ class DependencyOutageIT {
         pgPort = FreePorts.pick();
         redisPort = FreePorts.pick();
         startPostgres();
-        redis = RedisServer.newRedisServer().port(redisPort).setting("bind 127.0.0.1")
-                .setting("dir " + Files.createDirectories(dir.resolve("redis"))).setting("appendonly yes").build();
+        redis = RedisServer.newRedisServer()
+                .port(redisPort)
+                .setting("bind 127.0.0.1")
+                .setting("dir " + Files.createDirectories(dir.resolve("redis")))
+                .setting("appendonly yes")
+                .build();
         redis.start();
         var env = new HashMap<String, String>();
         env.put("CONDUIT_DB_URL", postgres.getJdbcUrl("postgres", "postgres"));
@@ -98,8 +102,8 @@ class DependencyOutageIT {
         assertThat(http.get("/health/ready").status()).isEqualTo(200);
 
         redis.start();
-        long recovered = awaitStatus(() -> http.get("/api/user", Http.token(user.token())).status(), 200,
-                Duration.ofSeconds(5));
+        long recovered = awaitStatus(
+                () -> http.get("/api/user", Http.token(user.token())).status(), 200, Duration.ofSeconds(5));
 
         assertThat(recovered).isLessThanOrEqualTo(5);
     }
@@ -108,23 +112,34 @@ class DependencyOutageIT {
     void answers503OnAReadOnlyReplicaAndFollowsItsPromotionWithoutARestart() throws Exception {
         var user = Users.register(http);
         int replicaPort = FreePorts.pick();
-        var replica = RedisServer.newRedisServer().port(replicaPort).setting("bind 127.0.0.1")
-                .slaveOf("127.0.0.1", redisPort).build();
+        var replica = RedisServer.newRedisServer()
+                .port(replicaPort)
+                .setting("bind 127.0.0.1")
+                .slaveOf("127.0.0.1", redisPort)
+                .build();
         replica.start();
-        try (var onReplica = TestApp.start(java.util.Map.of(
-                "CONDUIT_DB_URL", postgres.getJdbcUrl("postgres", "postgres"),
-                "CONDUIT_REDIS_URL", "redis://127.0.0.1:" + replicaPort), Clock.systemUTC())) {
+        try (var onReplica = TestApp.start(
+                java.util.Map.of(
+                        "CONDUIT_DB_URL",
+                        postgres.getJdbcUrl("postgres", "postgres"),
+                        "CONDUIT_REDIS_URL",
+                        "redis://127.0.0.1:" + replicaPort),
+                Clock.systemUTC())) {
             var client = new Http(onReplica.baseUrl());
             awaitStatus(() -> client.get("/api/user", Http.token(user.token())).status(), 200, Duration.ofSeconds(10));
 
             var write = client.post("/api/users/login", Users.login(user.email(), user.password()));
 
-            assertThat(write.status()).as("READONLY from a replica is a 503, not a 500").isEqualTo(503);
+            assertThat(write.status())
+                    .as("READONLY from a replica is a 503, not a 500")
+                    .isEqualTo(503);
             try (var jedis = new redis.clients.jedis.Jedis("127.0.0.1", replicaPort)) {
                 jedis.replicaofNoOne();
             }
             long recovered = awaitStatus(
-                    () -> client.post("/api/users/login", Users.login(user.email(), user.password())).status(), 200,
+                    () -> client.post("/api/users/login", Users.login(user.email(), user.password()))
+                            .status(),
+                    200,
                     Duration.ofSeconds(5));
             assertThat(recovered).isLessThanOrEqualTo(5);
         } finally {
@@ -133,12 +148,16 @@ class DependencyOutageIT {
     }
 
     private void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().setPort(pgPort)
-                .setDataDirectory(dir.resolve("postgres")).setCleanDataDirectory(false).start();
+        postgres = EmbeddedPostgres.builder()
+                .setPort(pgPort)
+                .setDataDirectory(dir.resolve("postgres"))
+                .setCleanDataDirectory(false)
+                .start();
     }
 
     /** Polls until {@code status} returns {@code expected}; the whole seconds it took. */
-    private static long awaitStatus(Supplier<Integer> status, int expected, Duration limit) throws InterruptedException {
+    private static long awaitStatus(Supplier<Integer> status, int expected, Duration limit)
+            throws InterruptedException {
         long started = System.nanoTime();
         long deadline = started + limit.toNanos();
         while (System.nanoTime() < deadline) {

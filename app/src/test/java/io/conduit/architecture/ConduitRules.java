@@ -47,7 +47,10 @@ final class ConduitRules {
 
     /** R1: no cycles between modules. */
     ArchRule noCycles() {
-        return slices().matching(root + ".(*)..").should().beFreeOfCycles().allowEmptyShould(true)
+        return slices().matching(root + ".(*)..")
+                .should()
+                .beFreeOfCycles()
+                .allowEmptyShould(true)
                 .as("R1 modules are free of cycles");
     }
 
@@ -58,13 +61,21 @@ final class ConduitRules {
             var permitted = new ArrayList<String>();
             permitted.add(root + "." + module + "..");
             allowed.forEach(a -> permitted.add(root + "." + a + ".."));
-            rules.add(classes().that().resideInAPackage(root + "." + module + "..")
-                    .should().onlyDependOnClassesThat(
-                            resideOutsideOfPackage(root + "..").or(resideInAnyPackage(permitted.toArray(String[]::new))))
+            rules.add(classes()
+                    .that()
+                    .resideInAPackage(root + "." + module + "..")
+                    .should()
+                    .onlyDependOnClassesThat(resideOutsideOfPackage(root + "..")
+                            .or(resideInAnyPackage(permitted.toArray(String[]::new))))
                     .allowEmptyShould(true));
         });
-        rules.add(noClasses().that().resideOutsideOfPackage(root + ".app..")
-                .should().dependOnClassesThat().resideInAPackage(root + ".app..").allowEmptyShould(true));
+        rules.add(noClasses()
+                .that()
+                .resideOutsideOfPackage(root + ".app..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(root + ".app..")
+                .allowEmptyShould(true));
         return CompositeArchRule.of(rules).as("R2 module dependencies follow the DAG and nothing depends on app");
     }
 
@@ -76,26 +87,36 @@ final class ConduitRules {
             DescribedPredicate<JavaClass> internals = new DescribedPredicate<>("internal types of " + module) {
                 @Override
                 public boolean test(JavaClass target) {
-                    boolean inModule = target.getPackageName().equals(base) || target.getPackageName().startsWith(base + ".");
+                    boolean inModule = target.getPackageName().equals(base)
+                            || target.getPackageName().startsWith(base + ".");
                     if (!inModule) {
                         return false;
                     }
                     boolean hidden = !target.getModifiers().contains(JavaModifier.PUBLIC)
                             || target.getPackageName().contains(".internal");
-                    boolean subPackageOfDomainModule =
-                            !module.equals("platform") && !target.getPackageName().equals(base);
+                    boolean subPackageOfDomainModule = !module.equals("platform")
+                            && !target.getPackageName().equals(base);
                     return hidden || subPackageOfDomainModule;
                 }
             };
-            rules.add(noClasses().that().resideOutsideOfPackage(base + "..")
-                    .should().dependOnClassesThat(internals).allowEmptyShould(true));
+            rules.add(noClasses()
+                    .that()
+                    .resideOutsideOfPackage(base + "..")
+                    .should()
+                    .dependOnClassesThat(internals)
+                    .allowEmptyShould(true));
         }
         return CompositeArchRule.of(rules).as("R3 modules use each other only through public root-package types");
     }
 
     /** R4: a domain module's public top-level types are interfaces, records, enums or the one *Module class. */
     ArchRule smallPublicSurface() {
-        return classes().that(inDomainModuleRoots()).and().arePublic().and().areTopLevelClasses()
+        return classes()
+                .that(inDomainModuleRoots())
+                .and()
+                .arePublic()
+                .and()
+                .areTopLevelClasses()
                 .should(beInterfaceRecordEnumOrModule())
                 .allowEmptyShould(true)
                 .as("R4 public types in a module root are interfaces, records, enums or the *Module class");
@@ -110,15 +131,23 @@ final class ConduitRules {
                         onlyIn("com.zaxxer.hikari..", "", root + ".app.."),
                         onlyIn("org.flywaydb..", "", root + ".app.."),
                         // platform.events stores event payloads as JSON: serialization is outbox mechanics.
-                        onlyIn("com.fasterxml.jackson..", "Json", root + ".platform.http..", root + ".platform.events..",
+                        onlyIn(
+                                "com.fasterxml.jackson..",
+                                "Json",
+                                root + ".platform.http..",
+                                root + ".platform.events..",
                                 root + ".app..")))
                 .as("R5 Javalin, Jdbi, Jedis, Hikari, Flyway and Jackson only where STYLE.md allows them");
     }
 
     /** R6: events are records in a module's root package. */
     ArchRule eventsAreRecords() {
-        return classes().that().implement(root + ".platform.DomainEvent")
-                .should().beRecords().andShould(resideInAModuleRoot())
+        return classes()
+                .that()
+                .implement(root + ".platform.DomainEvent")
+                .should()
+                .beRecords()
+                .andShould(resideInAModuleRoot())
                 .allowEmptyShould(true)
                 .as("R6 domain events are records in a module root package");
     }
@@ -129,9 +158,17 @@ final class ConduitRules {
                         GeneralCodingRules.NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS,
                         GeneralCodingRules.NO_CLASSES_SHOULD_THROW_GENERIC_EXCEPTIONS,
                         GeneralCodingRules.NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING,
-                        fields().that().haveRawType(Logger.class).should().bePrivate().andShould().beStatic()
-                                .andShould().beFinal().allowEmptyShould(true)))
-                .as("R7 no standard streams, no generic exceptions, no java.util.logging, private static final loggers");
+                        fields().that()
+                                .haveRawType(Logger.class)
+                                .should()
+                                .bePrivate()
+                                .andShould()
+                                .beStatic()
+                                .andShould()
+                                .beFinal()
+                                .allowEmptyShould(true)))
+                .as(
+                        "R7 no standard streams, no generic exceptions, no java.util.logging, private static final loggers");
     }
 
     /** R8: platform depends on no other module. */
@@ -139,31 +176,46 @@ final class ConduitRules {
         var others = new ArrayList<String>();
         DOMAIN_MODULES.forEach(m -> others.add(root + "." + m + ".."));
         others.add(root + ".app..");
-        return noClasses().that().resideInAPackage(root + ".platform..")
-                .should().dependOnClassesThat().resideInAnyPackage(others.toArray(String[]::new))
+        return noClasses()
+                .that()
+                .resideInAPackage(root + ".platform..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(others.toArray(String[]::new))
                 .allowEmptyShould(true)
                 .as("R8 platform depends on no io.conduit module");
     }
 
     /** R9 (DESIGN.md rule 4): facades and their records expose no Javalin, Jdbi, Jedis or SQL types. */
     ArchRule frameworkFreeFaces() {
-        var frameworks = resideInAnyPackage("io.javalin..", "org.jdbi..", "redis.clients..", "java.sql..", "javax.sql..");
+        var frameworks =
+                resideInAnyPackage("io.javalin..", "org.jdbi..", "redis.clients..", "java.sql..", "javax.sql..");
         DescribedPredicate<JavaClass> faces = new DescribedPredicate<>("public facades and records of a module") {
             @Override
             public boolean test(JavaClass c) {
-                return inDomainModuleRoots().test(c) && c.getModifiers().contains(JavaModifier.PUBLIC)
+                return inDomainModuleRoots().test(c)
+                        && c.getModifiers().contains(JavaModifier.PUBLIC)
                         && (c.isInterface() || c.isRecord());
             }
         };
-        return noClasses().that(faces)
-                .should().dependOnClassesThat(frameworks)
+        return noClasses()
+                .that(faces)
+                .should()
+                .dependOnClassesThat(frameworks)
                 .allowEmptyShould(true)
                 .as("R9 public facades and records expose no Javalin, Jdbi, Jedis or SQL types");
     }
 
     List<ArchRule> all() {
-        return List.of(noCycles(), allowedDependenciesOnly(), apiOnlyAccess(), smallPublicSurface(),
-                frameworksAtTheEdges(), eventsAreRecords(), codingHygiene(), platformStaysTechnical(),
+        return List.of(
+                noCycles(),
+                allowedDependenciesOnly(),
+                apiOnlyAccess(),
+                smallPublicSurface(),
+                frameworksAtTheEdges(),
+                eventsAreRecords(),
+                codingHygiene(),
+                platformStaysTechnical(),
                 frameworkFreeFaces());
     }
 
@@ -172,14 +224,20 @@ final class ConduitRules {
         DescribedPredicate<JavaClass> allowed = new DescribedPredicate<>("allowed users of " + framework) {
             @Override
             public boolean test(JavaClass c) {
-                String top = c.getName().contains("$") ? c.getName().substring(0, c.getName().indexOf('$')) : c.getName();
+                String top = c.getName().contains("$")
+                        ? c.getName().substring(0, c.getName().indexOf('$'))
+                        : c.getName();
                 String simple = top.substring(top.lastIndexOf('.') + 1);
                 boolean bySuffix = !suffixes.isEmpty() && simple.matches(".*(" + suffixes + ")");
                 return bySuffix || resideInAnyPackage(packages).test(c);
             }
         };
-        return noClasses().that().resideInAPackage(root + "..").and(not(allowed))
-                .should().dependOnClassesThat(resideInAPackage(framework))
+        return noClasses()
+                .that()
+                .resideInAPackage(root + "..")
+                .and(not(allowed))
+                .should()
+                .dependOnClassesThat(resideInAPackage(framework))
                 .allowEmptyShould(true);
     }
 
@@ -196,7 +254,8 @@ final class ConduitRules {
         return new ArchCondition<>("reside in a module root package") {
             @Override
             public void check(JavaClass c, ConditionEvents events) {
-                boolean ok = DOMAIN_MODULES.stream().anyMatch(m -> c.getPackageName().equals(root + "." + m));
+                boolean ok =
+                        DOMAIN_MODULES.stream().anyMatch(m -> c.getPackageName().equals(root + "." + m));
                 events.add(new SimpleConditionEvent(c, ok, c.getName() + " is in " + c.getPackageName()));
             }
         };
@@ -206,7 +265,10 @@ final class ConduitRules {
         return new ArchCondition<>("be an interface, record, enum or the *Module class") {
             @Override
             public void check(JavaClass c, ConditionEvents events) {
-                boolean ok = c.isInterface() || c.isRecord() || c.isEnum() || c.getSimpleName().endsWith("Module");
+                boolean ok = c.isInterface()
+                        || c.isRecord()
+                        || c.isEnum()
+                        || c.getSimpleName().endsWith("Module");
                 events.add(new SimpleConditionEvent(c, ok, c.getName() + " is a public class"));
             }
         };

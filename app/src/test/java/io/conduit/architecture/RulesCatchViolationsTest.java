@@ -32,7 +32,8 @@ class RulesCatchViolationsTest {
 
     @Test
     void r2CatchesADependencyAgainstTheDagAndOneOnApp() {
-        assertViolation(ConduitRules::allowedDependenciesOnly, "CycleIdentity", CycleIdentity.class, CycleProfiles.class);
+        assertViolation(
+                ConduitRules::allowedDependenciesOnly, "CycleIdentity", CycleIdentity.class, CycleProfiles.class);
         assertViolation(ConduitRules::allowedDependenciesOnly, "UsesApp", UsesApp.class, AppWiring.class);
     }
 

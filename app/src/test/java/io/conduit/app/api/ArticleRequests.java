@@ -21,8 +21,8 @@ final class ArticleRequests {
 
     /** Creates an article and returns its JSON ({@code article} object). */
     static JsonNode create(Http http, String token, String title, List<String> tags) {
-        var response = http.post("/api/articles", article(title, "about " + title, "the body of " + title, tags),
-                Http.token(token));
+        var response = http.post(
+                "/api/articles", article(title, "about " + title, "the body of " + title, tags), Http.token(token));
         if (response.status() != 201) {
             throw new IllegalStateException("create failed: " + response.status() + " " + response.body());
         }
@@ -30,7 +30,9 @@ final class ArticleRequests {
     }
 
     static String comment(String body) {
-        return MAPPER.createObjectNode().set("comment", MAPPER.createObjectNode().put("body", body)).toString();
+        return MAPPER.createObjectNode()
+                .set("comment", MAPPER.createObjectNode().put("body", body))
+                .toString();
     }
 
     static List<String> slugs(Http.Response list) {

@@ -33,8 +33,13 @@ class ArticlesApiIT {
     void createsAnArticleWith201SortedTagsAndTheAuthorsProfile() {
         var author = Users.register(http);
 
-        var response = http.post("/api/articles",
-                article("How to train your dragon", "Ever wonder how?", "You have to believe", List.of("zeta", "alpha", "zeta")),
+        var response = http.post(
+                "/api/articles",
+                article(
+                        "How to train your dragon",
+                        "Ever wonder how?",
+                        "You have to believe",
+                        List.of("zeta", "alpha", "zeta")),
                 token(author.token()));
 
         assertThat(response.status()).isEqualTo(201);
@@ -61,20 +66,27 @@ class ArticlesApiIT {
         var second = create(http, author.token(), title, List.of());
 
         assertThat(first.get("slug").asText()).isNotEqualTo(second.get("slug").asText());
-        assertThat(http.get("/api/articles/" + second.get("slug").asText()).status()).isEqualTo(200);
+        assertThat(http.get("/api/articles/" + second.get("slug").asText()).status())
+                .isEqualTo(200);
     }
 
     @Test
     void rejectsBlankMissingOrOversizedFieldsWith422AndCreatesNothing() {
         var author = Users.register(http);
 
-        var blank = http.post("/api/articles", "{\"article\":{\"title\":\"\",\"description\":\"d\"}}", token(author.token()));
-        var tooManyTags = http.post("/api/articles", article("t", "d", "b",
-                List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k")), token(author.token()));
-        var blankTag = http.post("/api/articles", article("t", "d", "b", List.of(" ")), token(author.token()));
-        var wrongType = http.post("/api/articles", "{\"article\":{\"title\":\"t\",\"description\":\"d\",\"body\":\"b\",\"tagList\":\"x\"}}",
+        var blank = http.post(
+                "/api/articles", "{\"article\":{\"title\":\"\",\"description\":\"d\"}}", token(author.token()));
+        var tooManyTags = http.post(
+                "/api/articles",
+                article("t", "d", "b", List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k")),
                 token(author.token()));
-        var longTitle = http.post("/api/articles", article("t".repeat(201), "d", "b", List.of()), token(author.token()));
+        var blankTag = http.post("/api/articles", article("t", "d", "b", List.of(" ")), token(author.token()));
+        var wrongType = http.post(
+                "/api/articles",
+                "{\"article\":{\"title\":\"t\",\"description\":\"d\",\"body\":\"b\",\"tagList\":\"x\"}}",
+                token(author.token()));
+        var longTitle =
+                http.post("/api/articles", article("t".repeat(201), "d", "b", List.of()), token(author.token()));
 
         assertThat(blank.status()).isEqualTo(422);
         assertThat(blank.errors()).containsEntry("title", "can't be blank").containsEntry("body", "can't be blank");
@@ -83,17 +95,23 @@ class ArticlesApiIT {
         assertThat(blankTag.status()).isEqualTo(422);
         assertThat(wrongType.errors()).containsKey("tagList");
         assertThat(longTitle.errors()).containsKey("title");
-        assertThat(http.get("/api/articles?author=" + author.username()).json().get("articlesCount").asInt()).isZero();
+        assertThat(http.get("/api/articles?author=" + author.username())
+                        .json()
+                        .get("articlesCount")
+                        .asInt())
+                .isZero();
     }
 
     @Test
     void requiresATokenBeforeLookingForTheArticle() {
         var unknown = "/api/articles/" + Users.unique("no-such-article");
 
-        assertThat(http.put(unknown, article("t", "d", "b", List.of())).status()).isEqualTo(401);
+        assertThat(http.put(unknown, article("t", "d", "b", List.of())).status())
+                .isEqualTo(401);
         assertThat(http.delete(unknown).status()).isEqualTo(401);
         assertThat(http.post(unknown + "/favorite", "").status()).isEqualTo(401);
-        assertThat(http.post("/api/articles", article("t", "d", "b", List.of())).errors()).containsEntry("token", "is missing");
+        assertThat(http.post("/api/articles", article("t", "d", "b", List.of())).errors())
+                .containsEntry("token", "is missing");
         var user = Users.register(http);
         assertThat(http.delete(unknown, token(user.token())).errors()).containsEntry("article", "not found");
         assertThat(http.get(unknown).status()).isEqualTo(404);
@@ -103,7 +121,9 @@ class ArticlesApiIT {
     void letsOnlyTheAuthorUpdateOrDelete() {
         var author = Users.register(http);
         var other = Users.register(http);
-        String slug = create(http, author.token(), Users.unique("Mine"), List.of()).get("slug").asText();
+        String slug = create(http, author.token(), Users.unique("Mine"), List.of())
+                .get("slug")
+                .asText();
 
         var update = http.put("/api/articles/" + slug, "{\"article\":{\"body\":\"hijacked\"}}", token(other.token()));
         var delete = http.delete("/api/articles/" + slug, token(other.token()));
@@ -111,7 +131,8 @@ class ArticlesApiIT {
         assertThat(update.status()).isEqualTo(403);
         assertThat(update.errors()).containsEntry("article", "forbidden");
         assertThat(delete.status()).isEqualTo(403);
-        assertThat(http.get("/api/articles/" + slug).json().at("/article/body").asText()).startsWith("the body of");
+        assertThat(http.get("/api/articles/" + slug).json().at("/article/body").asText())
+                .startsWith("the body of");
     }
 
     @Test
@@ -120,7 +141,8 @@ class ArticlesApiIT {
         var created = create(http, author.token(), Users.unique("Original"), List.of("keep"));
         String slug = created.get("slug").asText();
 
-        var bodyOnly = http.put("/api/articles/" + slug, "{\"article\":{\"body\":\"new body\"}}", token(author.token()));
+        var bodyOnly =
+                http.put("/api/articles/" + slug, "{\"article\":{\"body\":\"new body\"}}", token(author.token()));
 
         var updated = bodyOnly.json().get("article");
         assertThat(bodyOnly.status()).isEqualTo(200);
@@ -128,18 +150,24 @@ class ArticlesApiIT {
         assertThat(updated.get("body").asText()).isEqualTo("new body");
         assertThat(updated.get("title").asText()).isEqualTo(created.get("title").asText());
         assertThat(updated.get("tagList").get(0).asText()).isEqualTo("keep");
-        assertThat(updated.get("createdAt").asText()).isEqualTo(created.get("createdAt").asText());
-        assertThat(updated.get("updatedAt").asText()).isNotEqualTo(created.get("updatedAt").asText());
-        assertThat(updated.get("updatedAt").asText()).isGreaterThan(created.get("updatedAt").asText());
+        assertThat(updated.get("createdAt").asText())
+                .isEqualTo(created.get("createdAt").asText());
+        assertThat(updated.get("updatedAt").asText())
+                .isNotEqualTo(created.get("updatedAt").asText());
+        assertThat(updated.get("updatedAt").asText())
+                .isGreaterThan(created.get("updatedAt").asText());
     }
 
     @Test
     void changesTheSlugWithANewTitle() {
         var author = Users.register(http);
-        String slug = create(http, author.token(), Users.unique("Before"), List.of()).get("slug").asText();
+        String slug = create(http, author.token(), Users.unique("Before"), List.of())
+                .get("slug")
+                .asText();
         String title = Users.unique("After");
 
-        var response = http.put("/api/articles/" + slug, "{\"article\":{\"title\":\"" + title + "\"}}", token(author.token()));
+        var response =
+                http.put("/api/articles/" + slug, "{\"article\":{\"title\":\"" + title + "\"}}", token(author.token()));
 
         String newSlug = response.json().at("/article/slug").asText();
         assertThat(newSlug).startsWith("after");
@@ -151,7 +179,9 @@ class ArticlesApiIT {
     void keepsTagsWhenAbsentRemovesThemWithAnEmptyListAndRefusesNull() {
         var author = Users.register(http);
         String tag = Users.unique("tag");
-        String slug = create(http, author.token(), Users.unique("Tagged"), List.of(tag, "other")).get("slug").asText();
+        String slug = create(http, author.token(), Users.unique("Tagged"), List.of(tag, "other"))
+                .get("slug")
+                .asText();
 
         var absent = http.put("/api/articles/" + slug, "{\"article\":{\"description\":\"x\"}}", token(author.token()));
         var nulled = http.put("/api/articles/" + slug, "{\"article\":{\"tagList\":null}}", token(author.token()));
@@ -162,13 +192,19 @@ class ArticlesApiIT {
         assertThat(nulled.errors()).containsKey("tagList");
         assertThat(emptied.json().at("/article/tagList")).isEmpty();
         assertThat(http.get("/api/tags").body()).doesNotContain(tag);
-        assertThat(http.get("/api/articles?tag=" + tag).json().get("articlesCount").asInt()).isZero();
+        assertThat(http.get("/api/articles?tag=" + tag)
+                        .json()
+                        .get("articlesCount")
+                        .asInt())
+                .isZero();
     }
 
     @Test
     void deletesWith204AndAnEmptyBody() {
         var author = Users.register(http);
-        String slug = create(http, author.token(), Users.unique("Doomed"), List.of()).get("slug").asText();
+        String slug = create(http, author.token(), Users.unique("Doomed"), List.of())
+                .get("slug")
+                .asText();
 
         var response = http.delete("/api/articles/" + slug, token(author.token()));
 
@@ -182,7 +218,9 @@ class ArticlesApiIT {
         var author = Users.register(http);
         var fan = Users.register(http);
         var stranger = Users.register(http);
-        String slug = create(http, author.token(), Users.unique("Likeable"), List.of()).get("slug").asText();
+        String slug = create(http, author.token(), Users.unique("Likeable"), List.of())
+                .get("slug")
+                .asText();
 
         var favorite = http.post("/api/articles/" + slug + "/favorite", "", token(fan.token()));
         var again = http.post("/api/articles/" + slug + "/favorite", "", token(fan.token()));
@@ -190,8 +228,16 @@ class ArticlesApiIT {
         assertThat(favorite.status()).isEqualTo(200);
         assertThat(favorite.json().at("/article/favorited").asBoolean()).isTrue();
         assertThat(again.json().at("/article/favoritesCount").asInt()).isEqualTo(1);
-        assertThat(http.get("/api/articles/" + slug, token(stranger.token())).json().at("/article/favorited").asBoolean()).isFalse();
-        assertThat(http.get("/api/articles/" + slug).json().at("/article/favoritesCount").asInt()).isEqualTo(1);
+        assertThat(http.get("/api/articles/" + slug, token(stranger.token()))
+                        .json()
+                        .at("/article/favorited")
+                        .asBoolean())
+                .isFalse();
+        assertThat(http.get("/api/articles/" + slug)
+                        .json()
+                        .at("/article/favoritesCount")
+                        .asInt())
+                .isEqualTo(1);
         var list = http.get("/api/articles?favorited=" + fan.username(), token(fan.token()));
         assertThat(slugs(list)).containsExactly(slug);
         assertThat(list.json().at("/articles/0/favorited").asBoolean()).isTrue();
@@ -201,7 +247,9 @@ class ArticlesApiIT {
         assertThat(unfavorite.status()).isEqualTo(200);
         assertThat(unfavorite.json().at("/article/favorited").asBoolean()).isFalse();
         assertThat(unfavorite.json().at("/article/favoritesCount").asInt()).isZero();
-        assertThat(http.post("/api/articles/" + Users.unique("nope") + "/favorite", "", token(fan.token())).status()).isEqualTo(404);
+        assertThat(http.post("/api/articles/" + Users.unique("nope") + "/favorite", "", token(fan.token()))
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -210,7 +258,9 @@ class ArticlesApiIT {
         String tag = Users.unique("order");
         var slugs = new java.util.ArrayList<String>();
         for (int i = 0; i < 5; i++) {
-            slugs.add(create(http, author.token(), Users.unique("Ordered " + i), List.of(tag)).get("slug").asText());
+            slugs.add(create(http, author.token(), Users.unique("Ordered " + i), List.of(tag))
+                    .get("slug")
+                    .asText());
         }
         java.util.Collections.reverse(slugs);
 
@@ -229,7 +279,8 @@ class ArticlesApiIT {
             assertThat(a.has("body")).isFalse();
             assertThat(a.has("tagList")).isTrue();
         });
-        assertThat(http.get("/api/articles?limit=1").json().get("articlesCount").asInt()).isGreaterThanOrEqualTo(5);
+        assertThat(http.get("/api/articles?limit=1").json().get("articlesCount").asInt())
+                .isGreaterThanOrEqualTo(5);
     }
 
     @Test
@@ -257,9 +308,13 @@ class ArticlesApiIT {
         var reader = Users.register(http);
         var followed = Users.register(http);
         var ignored = Users.register(http);
-        String older = create(http, followed.token(), Users.unique("Followed one"), List.of()).get("slug").asText();
+        String older = create(http, followed.token(), Users.unique("Followed one"), List.of())
+                .get("slug")
+                .asText();
         create(http, ignored.token(), Users.unique("Ignored"), List.of());
-        String newer = create(http, followed.token(), Users.unique("Followed two"), List.of()).get("slug").asText();
+        String newer = create(http, followed.token(), Users.unique("Followed two"), List.of())
+                .get("slug")
+                .asText();
         http.post("/api/profiles/" + followed.username() + "/follow", "", token(reader.token()));
 
         var feed = http.get("/api/articles/feed", token(reader.token()));
@@ -269,20 +324,37 @@ class ArticlesApiIT {
         assertThat(feed.json().at("/articles/0/author/following").asBoolean()).isTrue();
         assertThat(feed.json().at("/articles/0").has("body")).isFalse();
         assertThat(http.get("/api/articles/feed").status()).isEqualTo(401);
-        assertThat(http.get("/api/articles/feed", token(Users.register(http).token())).json().get("articlesCount").asInt()).isZero();
+        assertThat(http.get("/api/articles/feed", token(Users.register(http).token()))
+                        .json()
+                        .get("articlesCount")
+                        .asInt())
+                .isZero();
     }
 
     @Test
     void computesFollowingOfTheAuthorForTheCallerOnSingleArticlesAndLists() {
         var author = Users.register(http);
         var follower = Users.register(http);
-        String slug = create(http, author.token(), Users.unique("Followable"), List.of()).get("slug").asText();
+        String slug = create(http, author.token(), Users.unique("Followable"), List.of())
+                .get("slug")
+                .asText();
         http.post("/api/profiles/" + author.username() + "/follow", "", token(follower.token()));
 
-        assertThat(http.get("/api/articles/" + slug, token(follower.token())).json().at("/article/author/following").asBoolean()).isTrue();
-        assertThat(http.get("/api/articles/" + slug).json().at("/article/author/following").asBoolean()).isFalse();
+        assertThat(http.get("/api/articles/" + slug, token(follower.token()))
+                        .json()
+                        .at("/article/author/following")
+                        .asBoolean())
+                .isTrue();
+        assertThat(http.get("/api/articles/" + slug)
+                        .json()
+                        .at("/article/author/following")
+                        .asBoolean())
+                .isFalse();
         assertThat(http.get("/api/articles?author=" + author.username(), token(follower.token()))
-                .json().at("/articles/0/author/following").asBoolean()).isTrue();
+                        .json()
+                        .at("/articles/0/author/following")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -302,7 +374,9 @@ class ArticlesApiIT {
     @Test
     void servesTheSameRoutesUnderApiV1() {
         var author = Users.register(http);
-        String slug = create(http, author.token(), Users.unique("Versioned"), List.of()).get("slug").asText();
+        String slug = create(http, author.token(), Users.unique("Versioned"), List.of())
+                .get("slug")
+                .asText();
 
         assertThat(http.get("/api/v1/articles/" + slug).status()).isEqualTo(200);
         assertThat(http.get("/api/v1/user", token(author.token())).status()).isEqualTo(200);

@@ -11,11 +11,13 @@ final class Database {
 
     static Connection connect() throws SQLException {
         var env = TestServices.environment();
-        return DriverManager.getConnection(env.get("CONDUIT_DB_URL"), env.get("CONDUIT_DB_USER"), env.get("CONDUIT_DB_PASSWORD"));
+        return DriverManager.getConnection(
+                env.get("CONDUIT_DB_URL"), env.get("CONDUIT_DB_USER"), env.get("CONDUIT_DB_PASSWORD"));
     }
 
     static long count(String sql, Object... params) throws SQLException {
-        try (var connection = connect(); var statement = connection.prepareStatement(sql)) {
+        try (var connection = connect();
+                var statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 statement.setObject(i + 1, params[i]);
             }

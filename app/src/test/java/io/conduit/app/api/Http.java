@@ -15,8 +15,10 @@ import java.util.Map;
 /** A small HTTP client over real sockets for the API tests. */
 public final class Http {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final HttpClient CLIENT =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
 
     private final String baseUrl;
 
@@ -43,7 +45,8 @@ public final class Http {
     /** Sends {@code method} with an optional body; {@code headers} are name, value pairs. */
     public Response send(String method, String path, String body, String... headers) {
         var builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
-        builder.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        builder.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             builder.header("Content-Type", "application/json");
         }
@@ -52,7 +55,8 @@ public final class Http {
         }
         try {
             var response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body(), response.headers().map());
+            return new Response(
+                    response.statusCode(), response.body(), response.headers().map());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -86,7 +90,9 @@ public final class Http {
         /** The error body as a map of key to first message, for short assertions. */
         public Map<String, String> errors() {
             var errors = new LinkedHashMap<String, String>();
-            json().get("errors").properties().forEach(e -> errors.put(e.getKey(), e.getValue().get(0).asText()));
+            json().get("errors")
+                    .properties()
+                    .forEach(e -> errors.put(e.getKey(), e.getValue().get(0).asText()));
             return errors;
         }
     }

@@ -19,15 +19,19 @@ class OpenApiIT {
             assertThat(http.get("/api/v1/openapi.json").status()).isEqualTo(200);
 
             var documented = new HashSet<String>();
-            document.json().get("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
-                if (Set.of("get", "put", "post", "delete", "patch").contains(op.getKey())) {
-                    documented.add(op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey());
-                }
-            }));
+            document.json()
+                    .get("paths")
+                    .properties()
+                    .forEach(path -> path.getValue().properties().forEach(op -> {
+                        if (Set.of("get", "put", "post", "delete", "patch").contains(op.getKey())) {
+                            documented.add(op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey());
+                        }
+                    }));
             var registered = new HashSet<String>();
             for (String route : app.routes()) {
                 String[] parts = route.split(" ", 2);
-                String path = parts[1].startsWith("/api/v1/") ? parts[1].substring(7)
+                String path = parts[1].startsWith("/api/v1/")
+                        ? parts[1].substring(7)
                         : parts[1].startsWith("/api/") ? parts[1].substring(4) : parts[1];
                 registered.add(parts[0] + " " + path);
             }

@@ -32,22 +32,29 @@ class OutboxIT {
 
     @Test
     void purgesTheCommentsOfADeletedArticleExactlyOnceWithTwoInstancesRelaying() throws Exception {
-        try (var first = TestApp.start(); var second = TestApp.start()) {
+        try (var first = TestApp.start();
+                var second = TestApp.start()) {
             var http = new Http(first.baseUrl());
             var author = Users.register(http);
             var articles = new ArrayList<Long>();
             for (int i = 0; i < 6; i++) {
-                String slug = create(http, author.token(), Users.unique("Purged"), List.of()).get("slug").asText();
+                String slug = create(http, author.token(), Users.unique("Purged"), List.of())
+                        .get("slug")
+                        .asText();
                 http.post("/api/articles/" + slug + "/comments", comment("a comment"), token(author.token()));
                 http.post("/api/articles/" + slug + "/comments", comment("another"), token(author.token()));
                 articles.add(articleId(slug));
                 var via = i % 2 == 0 ? http : new Http(second.baseUrl());
-                assertThat(via.delete("/api/articles/" + slug, token(author.token())).status()).isEqualTo(204);
+                assertThat(via.delete("/api/articles/" + slug, token(author.token()))
+                                .status())
+                        .isEqualTo(204);
             }
 
             for (long id : articles) {
                 awaitZero(COMMENTS_OF, id);
-                assertThat(Database.count(DELIVERIES, Long.toString(id))).as("deliveries of article %d", id).isEqualTo(1);
+                assertThat(Database.count(DELIVERIES, Long.toString(id)))
+                        .as("deliveries of article %d", id)
+                        .isEqualTo(1);
             }
         }
     }
@@ -60,10 +67,14 @@ class OutboxIT {
         try (var doomed = TestApp.start(Map.of("CONDUIT_OUTBOX_POLL_INTERVAL", "1h"), Clock.systemUTC())) {
             var http = new Http(doomed.baseUrl());
             var author = Users.register(http);
-            slug = create(http, author.token(), Users.unique("Orphaned"), List.of()).get("slug").asText();
+            slug = create(http, author.token(), Users.unique("Orphaned"), List.of())
+                    .get("slug")
+                    .asText();
             http.post("/api/articles/" + slug + "/comments", comment("left behind"), token(author.token()));
             id = articleId(slug);
-            assertThat(http.delete("/api/articles/" + slug, token(author.token())).status()).isEqualTo(204);
+            assertThat(http.delete("/api/articles/" + slug, token(author.token()))
+                            .status())
+                    .isEqualTo(204);
         }
         assertThat(Database.count(PENDING, Long.toString(id))).isEqualTo(1);
         assertThat(Database.count(COMMENTS_OF, id)).isEqualTo(1);

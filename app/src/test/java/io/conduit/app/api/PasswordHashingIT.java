@@ -40,7 +40,9 @@ class PasswordHashingIT {
                 assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
                 assertThat(r.body()).contains("\"password hashing\"");
             });
-            assertThat(http.post("/api/users/login", Users.login(user.email(), user.password())).status()).isEqualTo(200);
+            assertThat(http.post("/api/users/login", Users.login(user.email(), user.password()))
+                            .status())
+                    .isEqualTo(200);
         }
     }
 }

@@ -16,9 +16,11 @@ class PlatformApiIT {
 
     @BeforeAll
     static void start() {
-        app = TestApp.start(Map.of(
-                "CONDUIT_CORS_ORIGINS", "https://app.example.com, https://other.example.com",
-                "CONDUIT_MAX_REQUEST_BYTES", "4096"), Clock.systemUTC());
+        app = TestApp.start(
+                Map.of(
+                        "CONDUIT_CORS_ORIGINS", "https://app.example.com, https://other.example.com",
+                        "CONDUIT_MAX_REQUEST_BYTES", "4096"),
+                Clock.systemUTC());
         http = new Http(app.baseUrl());
     }
 
@@ -65,21 +67,33 @@ class PlatformApiIT {
         assertThat(given.header("X-Request-Id")).isEqualTo("client-id-123");
         assertThat(fromAlb.header("X-Request-Id")).isEqualTo("Root=1-67891233-abcdef012345678912345678");
         assertThat(fresh.header("X-Request-Id")).hasSize(36);
-        assertThat(unsafe.header("X-Request-Id")).isNotEqualTo("bad id with spaces").hasSize(36);
+        assertThat(unsafe.header("X-Request-Id"))
+                .isNotEqualTo("bad id with spaces")
+                .hasSize(36);
     }
 
     @Test
     void answersCorsPreflightsNamingAuthorizationContentTypeAndIdempotencyKey() {
-        var response = http.send("OPTIONS", "/api/user", null,
-                "Origin", "https://app.example.com",
-                "Access-Control-Request-Method", "PUT",
-                "Access-Control-Request-Headers", "authorization,content-type");
+        var response = http.send(
+                "OPTIONS",
+                "/api/user",
+                null,
+                "Origin",
+                "https://app.example.com",
+                "Access-Control-Request-Method",
+                "PUT",
+                "Access-Control-Request-Headers",
+                "authorization,content-type");
 
         assertThat(response.status()).isEqualTo(204);
         assertThat(response.header("Access-Control-Allow-Origin")).isEqualTo("https://app.example.com");
         assertThat(response.header("Access-Control-Allow-Headers"))
-                .contains("Authorization").contains("Content-Type").contains("Idempotency-Key");
-        assertThat(response.header("Access-Control-Allow-Methods")).contains("PUT").contains("DELETE");
+                .contains("Authorization")
+                .contains("Content-Type")
+                .contains("Idempotency-Key");
+        assertThat(response.header("Access-Control-Allow-Methods"))
+                .contains("PUT")
+                .contains("DELETE");
     }
 
     @Test

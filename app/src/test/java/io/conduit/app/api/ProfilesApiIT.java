@@ -29,7 +29,8 @@ class ProfilesApiIT {
         var user = Users.register(http);
 
         var anonymous = http.get("/api/profiles/" + user.username());
-        var stranger = http.get("/api/profiles/" + user.username(), token(Users.register(http).token()));
+        var stranger = http.get(
+                "/api/profiles/" + user.username(), token(Users.register(http).token()));
 
         assertThat(anonymous.status()).isEqualTo(200);
         var profile = anonymous.json().get("profile");
@@ -57,7 +58,10 @@ class ProfilesApiIT {
         assertThat(seen.json().at("/profile/following").asBoolean()).isTrue();
         assertThat(unfollow.status()).isEqualTo(200);
         assertThat(unfollow.json().at("/profile/following").asBoolean()).isFalse();
-        assertThat(http.get("/api/profiles/" + user.username(), token(fan.token())).json().at("/profile/following").asBoolean())
+        assertThat(http.get("/api/profiles/" + user.username(), token(fan.token()))
+                        .json()
+                        .at("/profile/following")
+                        .asBoolean())
                 .isFalse();
     }
 
@@ -66,9 +70,12 @@ class ProfilesApiIT {
         String unknown = Users.unique("nobody");
 
         assertThat(http.get("/api/profiles/" + unknown).errors()).containsEntry("profile", "not found");
-        assertThat(http.post("/api/profiles/" + unknown + "/follow", "").status()).isEqualTo(401);
+        assertThat(http.post("/api/profiles/" + unknown + "/follow", "").status())
+                .isEqualTo(401);
         assertThat(http.delete("/api/profiles/" + unknown + "/follow").status()).isEqualTo(401);
         var caller = Users.register(http);
-        assertThat(http.post("/api/profiles/" + unknown + "/follow", "", token(caller.token())).status()).isEqualTo(404);
+        assertThat(http.post("/api/profiles/" + unknown + "/follow", "", token(caller.token()))
+                        .status())
+                .isEqualTo(404);
     }
 }

@@ -13,14 +13,17 @@ class RateLimitIT {
     @Test
     void countsAnonymousRequestsPerAddressAcrossTwoInstancesSharingRedis() {
         var limits = Map.of("CONDUIT_RATE_LIMIT_ANONYMOUS", "10/1m", "CONDUIT_TRUSTED_PROXY_HOPS", "1");
-        try (var first = TestApp.start(limits, Clock.systemUTC()); var second = TestApp.start(limits, Clock.systemUTC())) {
+        try (var first = TestApp.start(limits, Clock.systemUTC());
+                var second = TestApp.start(limits, Clock.systemUTC())) {
             String address = "198.51.100." + (int) (Math.random() * 125);
             String other = "198.51.100." + (125 + (int) (Math.random() * 125));
             var a = new Http(first.baseUrl());
             var b = new Http(second.baseUrl());
             for (int i = 0; i < 5; i++) {
-                assertThat(a.get("/api/tags", "X-Forwarded-For", address).status()).isEqualTo(200);
-                assertThat(b.get("/api/tags", "X-Forwarded-For", address).status()).isEqualTo(200);
+                assertThat(a.get("/api/tags", "X-Forwarded-For", address).status())
+                        .isEqualTo(200);
+                assertThat(b.get("/api/tags", "X-Forwarded-For", address).status())
+                        .isEqualTo(200);
             }
 
             var limited = a.get("/api/tags", "X-Forwarded-For", address);
@@ -33,7 +36,8 @@ class RateLimitIT {
             assertThat(limited.header("RateLimit")).startsWith("\"anonymous\";r=0;t=");
             assertThat(otherClient.status()).isEqualTo(200);
             assertThat(otherClient.header("RateLimit")).startsWith("\"anonymous\";r=9;");
-            assertThat(b.get("/health/ready", "X-Forwarded-For", address).status()).isEqualTo(200);
+            assertThat(b.get("/health/ready", "X-Forwarded-For", address).status())
+                    .isEqualTo(200);
         }
     }
 
@@ -44,14 +48,21 @@ class RateLimitIT {
             var http = new Http(app.baseUrl());
             var user = Users.register(http);
             for (int i = 0; i < 3; i++) {
-                var wrong = http.post("/api/users/login", login(user.email(), "wrong-password"), "X-Forwarded-For", "203.0.113." + i);
+                var wrong = http.post(
+                        "/api/users/login", login(user.email(), "wrong-password"), "X-Forwarded-For", "203.0.113." + i);
                 assertThat(wrong.status()).isEqualTo(401);
             }
 
-            var fourth = http.post("/api/users/login", login(user.email().toUpperCase(java.util.Locale.ROOT), user.password()),
-                    "X-Forwarded-For", "203.0.113.99");
-            var otherAccount = http.post("/api/users/login", login(Users.register(http).email(), "password123"),
-                    "X-Forwarded-For", "203.0.113.99");
+            var fourth = http.post(
+                    "/api/users/login",
+                    login(user.email().toUpperCase(java.util.Locale.ROOT), user.password()),
+                    "X-Forwarded-For",
+                    "203.0.113.99");
+            var otherAccount = http.post(
+                    "/api/users/login",
+                    login(Users.register(http).email(), "password123"),
+                    "X-Forwarded-For",
+                    "203.0.113.99");
 
             assertThat(fourth.status()).isEqualTo(429);
             assertThat(fourth.header("RateLimit-Policy")).contains("\"login-account\";q=3;w=900");

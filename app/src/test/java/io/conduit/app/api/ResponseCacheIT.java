@@ -34,7 +34,9 @@ class ResponseCacheIT {
     @Test
     void servesRepeatedAnonymousReadsFromTheCacheButNeverSignedInOnes() {
         var user = Users.register(a);
-        String slug = create(a, user.token(), Users.unique("Cached"), List.of()).get("slug").asText();
+        String slug = create(a, user.token(), Users.unique("Cached"), List.of())
+                .get("slug")
+                .asText();
         a.get("/api/articles/" + slug);
 
         var cached = a.get("/api/articles/" + slug);
@@ -53,15 +55,28 @@ class ResponseCacheIT {
         b.get("/api/articles?limit=5");
         assertThat(b.get("/api/tags").header("X-Cache")).isEqualTo("hit");
 
-        String slug = create(a, author.token(), Users.unique("Brand new"), List.of(tag)).get("slug").asText();
+        String slug = create(a, author.token(), Users.unique("Brand new"), List.of(tag))
+                .get("slug")
+                .asText();
 
         assertThat(b.get("/api/tags").json().get("tags").toString()).contains(tag);
         assertThat(ArticleRequests.slugs(b.get("/api/articles?limit=5"))).contains(slug);
         b.get("/api/articles/" + slug);
         a.put("/api/user", "{\"user\":{\"bio\":\"updated bio\"}}", token(author.token()));
-        assertThat(b.get("/api/articles/" + slug).json().at("/article/author/bio").asText()).isEqualTo("updated bio");
-        a.post("/api/articles/" + slug + "/favorite", "", token(Users.register(a).token()));
-        assertThat(b.get("/api/articles/" + slug).json().at("/article/favoritesCount").asInt()).isEqualTo(1);
+        assertThat(b.get("/api/articles/" + slug)
+                        .json()
+                        .at("/article/author/bio")
+                        .asText())
+                .isEqualTo("updated bio");
+        a.post(
+                "/api/articles/" + slug + "/favorite",
+                "",
+                token(Users.register(a).token()));
+        assertThat(b.get("/api/articles/" + slug)
+                        .json()
+                        .at("/article/favoritesCount")
+                        .asInt())
+                .isEqualTo(1);
         a.delete("/api/articles/" + slug, token(author.token()));
         assertThat(b.get("/api/articles/" + slug).status()).isEqualTo(404);
     }

@@ -46,7 +46,10 @@ class SessionsApiIT {
         var tokens = new HashSet<String>();
         var user = Users.register(http);
         for (int i = 0; i < 5; i++) {
-            tokens.add(http.post("/api/users/login", login(user.email(), user.password())).json().at("/user/token").asText());
+            tokens.add(http.post("/api/users/login", login(user.email(), user.password()))
+                    .json()
+                    .at("/user/token")
+                    .asText());
         }
 
         assertThat(tokens).hasSize(5);
@@ -61,12 +64,15 @@ class SessionsApiIT {
         var user = Users.register(http);
 
         try (var jedis = redis()) {
-            String id = HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(user.token().getBytes(StandardCharsets.UTF_8)));
+            String id = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(user.token().getBytes(StandardCharsets.UTF_8)));
             assertThat(jedis.exists("identity:session:" + id)).isTrue();
             for (String key : jedis.keys("identity:*")) {
                 assertThat(key).doesNotContain(user.token());
-                String dump = jedis.type(key).equals("hash") ? jedis.hgetAll(key).toString() : jedis.zrange(key, 0, -1).toString();
+                String dump = jedis.type(key).equals("hash")
+                        ? jedis.hgetAll(key).toString()
+                        : jedis.zrange(key, 0, -1).toString();
                 assertThat(dump).doesNotContain(user.token());
             }
         }
@@ -75,7 +81,10 @@ class SessionsApiIT {
     @Test
     void logsOutTheCurrentSessionOnlyAndTheTokenGets401AtOnceOnEveryInstance() {
         var user = Users.register(http);
-        String second = http.post("/api/users/login", login(user.email(), user.password())).json().at("/user/token").asText();
+        String second = http.post("/api/users/login", login(user.email(), user.password()))
+                .json()
+                .at("/user/token")
+                .asText();
         assertThat(otherInstance.get("/api/user", token(user.token())).status()).isEqualTo(200);
 
         var logout = http.delete("/api/user/session", token(user.token()));
@@ -91,7 +100,10 @@ class SessionsApiIT {
     void logsOutEverySessionOfTheUserButNoOtherUsers() {
         var user = Users.register(http);
         var bystander = Users.register(http);
-        String second = http.post("/api/users/login", login(user.email(), user.password())).json().at("/user/token").asText();
+        String second = http.post("/api/users/login", login(user.email(), user.password()))
+                .json()
+                .at("/user/token")
+                .asText();
 
         var logout = otherInstance.delete("/api/user/sessions", token(second));
 
@@ -104,8 +116,14 @@ class SessionsApiIT {
     @Test
     void aPasswordChangeRevokesEveryOtherSessionButKeepsTheCurrentOne() {
         var user = Users.register(http);
-        String laptop = http.post("/api/users/login", login(user.email(), user.password())).json().at("/user/token").asText();
-        String phone = http.post("/api/users/login", login(user.email(), user.password())).json().at("/user/token").asText();
+        String laptop = http.post("/api/users/login", login(user.email(), user.password()))
+                .json()
+                .at("/user/token")
+                .asText();
+        String phone = http.post("/api/users/login", login(user.email(), user.password()))
+                .json()
+                .at("/user/token")
+                .asText();
 
         var change = http.put("/api/user", "{\"user\":{\"password\":\"a-new-password\"}}", token(laptop));
 
@@ -119,7 +137,10 @@ class SessionsApiIT {
     @Test
     void aProfileChangeWithoutANewPasswordKeepsOtherSessions() {
         var user = Users.register(http);
-        String phone = http.post("/api/users/login", login(user.email(), user.password())).json().at("/user/token").asText();
+        String phone = http.post("/api/users/login", login(user.email(), user.password()))
+                .json()
+                .at("/user/token")
+                .asText();
 
         http.put("/api/user", "{\"user\":{\"bio\":\"new bio\"}}", token(user.token()));
 
@@ -135,13 +156,14 @@ class SessionsApiIT {
     @Test
     void endsASessionAfterItsAbsoluteLifetimeHoweverMuchItIsUsed() {
         var clock = new MutableClock();
-        try (var timed = TestApp.start(Map.of(
-                "CONDUIT_SESSION_IDLE_TIMEOUT", "1h", "CONDUIT_SESSION_ABSOLUTE_LIFETIME", "2h"), clock)) {
+        try (var timed = TestApp.start(
+                Map.of("CONDUIT_SESSION_IDLE_TIMEOUT", "1h", "CONDUIT_SESSION_ABSOLUTE_LIFETIME", "2h"), clock)) {
             var client = new Http(timed.baseUrl());
             var user = Users.register(client);
             for (int i = 0; i < 3; i++) {
                 clock.advance(Duration.ofMinutes(35));
-                assertThat(client.get("/api/user", token(user.token())).status()).isEqualTo(200);
+                assertThat(client.get("/api/user", token(user.token())).status())
+                        .isEqualTo(200);
             }
 
             clock.advance(Duration.ofMinutes(16));
@@ -152,13 +174,16 @@ class SessionsApiIT {
 
     @Test
     void slidesTheIdleTimeoutWhileUsedAndEndsTheSessionWhenIdle() throws InterruptedException {
-        try (var timed = TestApp.start(Map.of(
-                "CONDUIT_SESSION_IDLE_TIMEOUT", "3s", "CONDUIT_SESSION_ABSOLUTE_LIFETIME", "1h"), Clock.systemUTC())) {
+        try (var timed = TestApp.start(
+                Map.of("CONDUIT_SESSION_IDLE_TIMEOUT", "3s", "CONDUIT_SESSION_ABSOLUTE_LIFETIME", "1h"),
+                Clock.systemUTC())) {
             var client = new Http(timed.baseUrl());
             var user = Users.register(client);
             for (int i = 0; i < 5; i++) {
                 Thread.sleep(1_100);
-                assertThat(client.get("/api/user", token(user.token())).status()).as("use %d", i).isEqualTo(200);
+                assertThat(client.get("/api/user", token(user.token())).status())
+                        .as("use %d", i)
+                        .isEqualTo(200);
             }
 
             Thread.sleep(4_000);

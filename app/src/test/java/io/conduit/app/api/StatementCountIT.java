@@ -36,7 +36,9 @@ class StatementCountIT {
         reader = Users.register(http);
         tag = Users.unique("bulk");
         for (int i = 0; i < 110; i++) {
-            String slug = create(http, author.token(), Users.unique("Bulk " + i), List.of(tag, "common")).get("slug").asText();
+            String slug = create(http, author.token(), Users.unique("Bulk " + i), List.of(tag, "common"))
+                    .get("slug")
+                    .asText();
             if (i % 2 == 0) {
                 http.post("/api/articles/" + slug + "/favorite", "", token(reader.token()));
             }
@@ -51,11 +53,14 @@ class StatementCountIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-        "/api/articles?", "/api/articles?tag=TAG&", "/api/articles?author=AUTHOR&",
-        "/api/articles?favorited=READER&", "/api/articles/feed?", "/api/articles?tag=TAG&author=AUTHOR&"})
+    @ValueSource(
+            strings = {
+                "/api/articles?", "/api/articles?tag=TAG&", "/api/articles?author=AUTHOR&",
+                "/api/articles?favorited=READER&", "/api/articles/feed?", "/api/articles?tag=TAG&author=AUTHOR&"
+            })
     void costsTheSameStatementsForOneArticleAsForAHundred(String query) {
-        String path = query.replace("TAG", tag).replace("AUTHOR", author.username()).replace("READER", reader.username());
+        String path =
+                query.replace("TAG", tag).replace("AUTHOR", author.username()).replace("READER", reader.username());
 
         int one = statements(path + "limit=1", true);
         int hundred = statements(path + "limit=100", true);
@@ -72,7 +77,9 @@ class StatementCountIT {
                 : http.get(path, "X-Request-Id", requestId);
         assertThat(response.status()).isEqualTo(200);
         if (path.contains("limit=100")) {
-            assertThat(response.json().get("articles").size()).as(path).isGreaterThanOrEqualTo(path.contains("favorited") ? 55 : 100);
+            assertThat(response.json().get("articles").size())
+                    .as(path)
+                    .isGreaterThanOrEqualTo(path.contains("favorited") ? 55 : 100);
         }
         return (Integer) accessLog.field(requestId, "dbStatements");
     }

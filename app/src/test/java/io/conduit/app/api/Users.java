@@ -11,7 +11,8 @@ public final class Users {
     }
 
     public static String registration(String username, String email, String password) {
-        return "{\"user\":{\"username\":\"" + username + "\",\"email\":\"" + email + "\",\"password\":\"" + password + "\"}}";
+        return "{\"user\":{\"username\":\"" + username + "\",\"email\":\"" + email + "\",\"password\":\"" + password
+                + "\"}}";
     }
 
     public static String login(String email, String password) {
@@ -26,7 +27,8 @@ public final class Users {
         if (response.status() != 201) {
             throw new IllegalStateException("registration failed: " + response.status() + " " + response.body());
         }
-        return new Registered(name, email, "password123", response.json().at("/user/token").asText());
+        return new Registered(
+                name, email, "password123", response.json().at("/user/token").asText());
     }
 
     public record Registered(String username, String email, String password, String token) {}

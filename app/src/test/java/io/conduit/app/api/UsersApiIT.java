@@ -42,7 +42,8 @@ class UsersApiIT {
         assertThat(user.get("bio").isNull()).isTrue();
         assertThat(user.get("image").isNull()).isTrue();
         assertThat(user.has("password")).isFalse();
-        assertThat(http.get("/api/user", token(user.get("token").asText())).status()).isEqualTo(200);
+        assertThat(http.get("/api/user", token(user.get("token").asText())).status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -53,16 +54,18 @@ class UsersApiIT {
         var response = http.post("/api/users", registration(name, email, "p".repeat(64)));
 
         assertThat(response.status()).isEqualTo(201);
-        assertThat(http.post("/api/users/login", login(email, "p".repeat(64))).status()).isEqualTo(200);
+        assertThat(http.post("/api/users/login", login(email, "p".repeat(64))).status())
+                .isEqualTo(200);
     }
 
     @Test
     void rejectsADuplicateUsernameOrEmailWith409AndCreatesNothing() {
         var existing = Users.register(http);
 
-        var sameName = http.post("/api/users",
-                registration(existing.username(), unique("x") + "@example.com", "password123"));
-        var sameEmailOtherCase = http.post("/api/users",
+        var sameName =
+                http.post("/api/users", registration(existing.username(), unique("x") + "@example.com", "password123"));
+        var sameEmailOtherCase = http.post(
+                "/api/users",
                 registration(unique("y"), existing.email().toUpperCase(java.util.Locale.ROOT), "password123"));
 
         assertThat(sameName.status()).isEqualTo(409);
@@ -102,7 +105,8 @@ class UsersApiIT {
         assertThat(http.post("/api/users", "").status()).isEqualTo(422);
         assertThat(http.post("/api/users", "{}").errors()).containsEntry("user", "can't be blank");
         assertThat(http.post("/api/users", "[1,2]").status()).isEqualTo(422);
-        var wrongType = http.post("/api/users", "{\"user\":{\"username\":42,\"email\":\"a@b.co\",\"password\":\"password1\"}}");
+        var wrongType =
+                http.post("/api/users", "{\"user\":{\"username\":42,\"email\":\"a@b.co\",\"password\":\"password1\"}}");
         assertThat(wrongType.status()).isEqualTo(422);
         assertThat(wrongType.errors()).containsKey("username");
         assertThat(http.post("/api/users", "{\"user\":\"alice\"}").status()).isEqualTo(422);
@@ -112,12 +116,17 @@ class UsersApiIT {
     void logsInWithTheEmailInAnyCase() {
         var user = Users.register(http);
 
-        var response = http.post("/api/users/login", login(user.email().toUpperCase(java.util.Locale.ROOT), user.password()));
+        var response =
+                http.post("/api/users/login", login(user.email().toUpperCase(java.util.Locale.ROOT), user.password()));
 
         assertThat(response.status()).isEqualTo(200);
         String token = response.json().at("/user/token").asText();
         assertThat(token).isNotEqualTo(user.token());
-        assertThat(http.get("/api/user", token(token)).json().at("/user/username").asText()).isEqualTo(user.username());
+        assertThat(http.get("/api/user", token(token))
+                        .json()
+                        .at("/user/username")
+                        .asText())
+                .isEqualTo(user.username());
     }
 
     @Test
@@ -138,7 +147,9 @@ class UsersApiIT {
         var response = http.post("/api/users/login", "{\"user\":{\"email\":\"\",\"password\":\"\"}}");
 
         assertThat(response.status()).isEqualTo(422);
-        assertThat(response.errors()).containsEntry("email", "can't be blank").containsEntry("password", "can't be blank");
+        assertThat(response.errors())
+                .containsEntry("email", "can't be blank")
+                .containsEntry("password", "can't be blank");
     }
 
     @Test
@@ -168,7 +179,10 @@ class UsersApiIT {
     @Test
     void updatesPartiallyKeepingAbsentFieldsAndClearingBioAndImage() {
         var user = Users.register(http);
-        http.put("/api/user", "{\"user\":{\"bio\":\"I write\",\"image\":\"https://example.com/me.png\"}}", token(user.token()));
+        http.put(
+                "/api/user",
+                "{\"user\":{\"bio\":\"I write\",\"image\":\"https://example.com/me.png\"}}",
+                token(user.token()));
 
         var onlyBio = http.put("/api/user", "{\"user\":{\"bio\":\"changed\"}}", token(user.token()));
         var cleared = http.put("/api/user", "{\"user\":{\"bio\":\"\",\"image\":null}}", token(user.token()));
@@ -179,7 +193,11 @@ class UsersApiIT {
         assertThat(cleared.json().at("/user/bio").isNull()).isTrue();
         assertThat(cleared.json().at("/user/image").isNull()).isTrue();
         assertThat(cleared.json().at("/user/username").asText()).isEqualTo(user.username());
-        assertThat(http.get("/api/user", token(user.token())).json().at("/user/bio").isNull()).isTrue();
+        assertThat(http.get("/api/user", token(user.token()))
+                        .json()
+                        .at("/user/bio")
+                        .isNull())
+                .isTrue();
     }
 
     @Test
@@ -187,21 +205,26 @@ class UsersApiIT {
         var user = Users.register(http);
         String newName = unique("renamed");
 
-        var response = http.put("/api/user",
-                "{\"user\":{\"username\":\"" + newName + "\",\"email\":\"" + newName + "@example.com\"}}", token(user.token()));
+        var response = http.put(
+                "/api/user",
+                "{\"user\":{\"username\":\"" + newName + "\",\"email\":\"" + newName + "@example.com\"}}",
+                token(user.token()));
 
         assertThat(response.status()).isEqualTo(200);
         String returned = response.json().at("/user/token").asText();
         var current = http.get("/api/user", token(returned));
         assertThat(current.json().at("/user/username").asText()).isEqualTo(newName);
-        assertThat(http.post("/api/users/login", login(newName + "@example.com", user.password())).status()).isEqualTo(200);
+        assertThat(http.post("/api/users/login", login(newName + "@example.com", user.password()))
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
     void rejectsBlankOrNullEmailUsernameAndPasswordOnUpdateAndChangesNothing() {
         var user = Users.register(http);
 
-        var emptyEmail = http.put("/api/user", "{\"user\":{\"email\":\"\",\"bio\":\"should not stick\"}}", token(user.token()));
+        var emptyEmail =
+                http.put("/api/user", "{\"user\":{\"email\":\"\",\"bio\":\"should not stick\"}}", token(user.token()));
         var nullUsername = http.put("/api/user", "{\"user\":{\"username\":null}}", token(user.token()));
         var nullPassword = http.put("/api/user", "{\"user\":{\"password\":null}}", token(user.token()));
         var emptyPassword = http.put("/api/user", "{\"user\":{\"password\":\"\"}}", token(user.token()));
@@ -216,7 +239,9 @@ class UsersApiIT {
         var current = http.get("/api/user", token(user.token())).json();
         assertThat(current.at("/user/bio").isNull()).isTrue();
         assertThat(current.at("/user/email").asText()).isEqualTo(user.email());
-        assertThat(http.post("/api/users/login", login(user.email(), user.password())).status()).isEqualTo(200);
+        assertThat(http.post("/api/users/login", login(user.email(), user.password()))
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -225,7 +250,8 @@ class UsersApiIT {
         var second = Users.register(http);
 
         var email = http.put("/api/user", "{\"user\":{\"email\":\"" + first.email() + "\"}}", token(second.token()));
-        var name = http.put("/api/user", "{\"user\":{\"username\":\"" + first.username() + "\"}}", token(second.token()));
+        var name =
+                http.put("/api/user", "{\"user\":{\"username\":\"" + first.username() + "\"}}", token(second.token()));
         var own = http.put("/api/user", "{\"user\":{\"email\":\"" + second.email() + "\"}}", token(second.token()));
 
         assertThat(email.status()).isEqualTo(409);
@@ -238,11 +264,16 @@ class UsersApiIT {
     void acceptsAPasswordOf8To64CharactersOnUpdate() {
         var user = Users.register(http);
 
-        var response = http.put("/api/user", "{\"user\":{\"password\":\"" + "n".repeat(64) + "\"}}", token(user.token()));
+        var response =
+                http.put("/api/user", "{\"user\":{\"password\":\"" + "n".repeat(64) + "\"}}", token(user.token()));
 
         assertThat(response.status()).isEqualTo(200);
-        assertThat(http.post("/api/users/login", login(user.email(), "n".repeat(64))).status()).isEqualTo(200);
-        assertThat(http.post("/api/users/login", login(user.email(), user.password())).status()).isEqualTo(401);
+        assertThat(http.post("/api/users/login", login(user.email(), "n".repeat(64)))
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.post("/api/users/login", login(user.email(), user.password()))
+                        .status())
+                .isEqualTo(401);
     }
 
     @Test

@@ -13,7 +13,10 @@ import org.jspecify.annotations.Nullable;
  * @param authors articles by any of these users (the feed)
  */
 record ArticleFilter(
-        @Nullable String tag, @Nullable UserId author, @Nullable UserId favoritedBy, @Nullable Set<UserId> authors) {
+        @Nullable String tag,
+        @Nullable UserId author,
+        @Nullable UserId favoritedBy,
+        @Nullable Set<UserId> authors) {
 
     static ArticleFilter feed(Set<UserId> authors) {
         return new ArticleFilter(null, null, null, Set.copyOf(authors));

@@ -28,7 +28,10 @@ final class ArticleJson {
             String slug,
             String title,
             String description,
-            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String body,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            String body,
+
             List<String> tagList,
             String createdAt,
             String updatedAt,
@@ -36,14 +39,16 @@ final class ArticleJson {
             long favoritesCount,
             Author author) {}
 
-    record Author(String username, @Nullable String bio, @Nullable String image, boolean following) {}
+    record Author(
+            String username, @Nullable String bio, @Nullable String image, boolean following) {}
 
     static SingleArticle single(ArticlePage page) {
         return new SingleArticle(body(page, page.rows().getFirst()));
     }
 
     static MultipleArticles multiple(ArticlePage page) {
-        return new MultipleArticles(page.rows().stream().map(row -> body(page, row)).toList(), page.total());
+        return new MultipleArticles(
+                page.rows().stream().map(row -> body(page, row)).toList(), page.total());
     }
 
     private static ArticleBody body(ArticlePage page, ArticleRow row) {
@@ -51,8 +56,15 @@ final class ArticleJson {
         if (author == null) {
             throw new NotFound("article"); // its author is gone
         }
-        return new ArticleBody(row.slug(), row.title(), row.description(), row.body(), row.tags(),
-                Timestamps.format(row.createdAt()), Timestamps.format(row.updatedAt()), row.favorited(),
+        return new ArticleBody(
+                row.slug(),
+                row.title(),
+                row.description(),
+                row.body(),
+                row.tags(),
+                Timestamps.format(row.createdAt()),
+                Timestamps.format(row.updatedAt()),
+                row.favorited(),
                 row.favoritesCount(),
                 new Author(author.username(), author.bio(), author.image(), author.following()));
     }

@@ -49,7 +49,8 @@ final class ArticleRepository {
             insert into articles.article_tag (article_id, tag, created_at)
             select :id, tag, :createdAt from unnest(:tags) as tag
             """;
-    private static final String REMOVE_TAGS = "delete from articles.article_tag where article_id = :id and tag = any(:tags)";
+    private static final String REMOVE_TAGS =
+            "delete from articles.article_tag where article_id = :id and tag = any(:tags)";
     private static final String COUNT_TAGS_UP = """
             insert into articles.tag (name, article_count) select tag, 1 from unnest(:tags) as tag order by tag
             on conflict (name) do update set article_count = articles.tag.article_count + 1
@@ -66,12 +67,16 @@ final class ArticleRepository {
     private static final String UNFAVORITE = "delete from articles.favorite where article_id = :id and user_id = :user";
 
     Optional<ArticleRow> findBySlug(Handle h, String slug, Optional<UserId> viewer) {
-        return h.createQuery(BY_SLUG).bind("slug", slug).bind("viewer", viewerId(viewer))
-                .map(ArticleRepository::row).findOne();
+        return h.createQuery(BY_SLUG)
+                .bind("slug", slug)
+                .bind("viewer", viewerId(viewer))
+                .map(ArticleRepository::row)
+                .findOne();
     }
 
     Optional<ArticleRef> findRef(Handle h, String slug) {
-        return h.createQuery(REF_BY_SLUG).bind("slug", slug)
+        return h.createQuery(REF_BY_SLUG)
+                .bind("slug", slug)
                 .map((rs, ctx) -> new ArticleRef(new ArticleId(rs.getLong("id")), new UserId(rs.getLong("author_id"))))
                 .findOne();
     }
@@ -80,10 +85,15 @@ final class ArticleRepository {
     List<ArticleRow> list(Handle h, ArticleFilter filter, PageRequest page, Optional<UserId> viewer) {
         var sql = new StringBuilder(COLUMNS.formatted("null::text"));
         sql.append(from(filter)).append(where(filter));
-        sql.append(filter.tag() != null ? " order by t.created_at desc, t.article_id desc" : " order by a.created_at desc, a.id desc");
+        sql.append(
+                filter.tag() != null
+                        ? " order by t.created_at desc, t.article_id desc"
+                        : " order by a.created_at desc, a.id desc");
         sql.append(" limit :limit offset :offset");
-        Query query = h.createQuery(sql.toString()).bind("viewer", viewerId(viewer))
-                .bind("limit", page.limit()).bind("offset", page.offset());
+        Query query = h.createQuery(sql.toString())
+                .bind("viewer", viewerId(viewer))
+                .bind("limit", page.limit())
+                .bind("offset", page.offset());
         return bindFilter(query, filter).map(ArticleRepository::row).list();
     }
 
@@ -93,7 +103,10 @@ final class ArticleRepository {
             return h.createQuery(TOTAL).mapTo(Long.class).one();
         }
         if (filter.isTagOnly()) {
-            return h.createQuery(TAG_TOTAL).bind("tag", filter.tag()).mapTo(Long.class).one();
+            return h.createQuery(TAG_TOTAL)
+                    .bind("tag", filter.tag())
+                    .mapTo(Long.class)
+                    .one();
         }
         Query query = h.createQuery("select count(*)" + from(filter) + where(filter));
         return bindFilter(query, filter).mapTo(Long.class).one();
@@ -133,31 +146,47 @@ final class ArticleRepository {
             query.bind("favoritedBy", filter.favoritedBy().value());
         }
         if (filter.authors() != null) {
-            query.bindArray("authors", Long.class, filter.authors().stream().map(UserId::value).toList());
+            query.bindArray(
+                    "authors",
+                    Long.class,
+                    filter.authors().stream().map(UserId::value).toList());
         }
         return query;
     }
 
     /** The first of {@code candidates} no article uses yet, if any. */
     Optional<String> firstFreeSlug(Handle h, List<String> candidates) {
-        Set<String> taken = Set.copyOf(h.createQuery(TAKEN_SLUGS).bindArray("candidates", String.class, candidates)
-                .mapTo(String.class).list());
+        Set<String> taken = Set.copyOf(h.createQuery(TAKEN_SLUGS)
+                .bindArray("candidates", String.class, candidates)
+                .mapTo(String.class)
+                .list());
         return candidates.stream().filter(c -> !taken.contains(c)).findFirst();
     }
 
     ArticleId insert(Handle h, String slug, NewArticle article, UserId author, Instant now) {
         long id = h.createQuery(INSERT)
-                .bind("slug", slug).bind("title", article.title()).bind("description", article.description())
-                .bind("body", article.body()).bind("author", author.value()).bind("now", utc(now))
-                .mapTo(Long.class).one();
+                .bind("slug", slug)
+                .bind("title", article.title())
+                .bind("description", article.description())
+                .bind("body", article.body())
+                .bind("author", author.value())
+                .bind("now", utc(now))
+                .mapTo(Long.class)
+                .one();
         addTags(h, new ArticleId(id), article.tags(), now);
         h.createUpdate(COUNT_TOTAL).bind("delta", 1).execute();
         return new ArticleId(id);
     }
 
     void update(Handle h, ArticleId id, String slug, String title, String description, String body, Instant updatedAt) {
-        h.createUpdate(UPDATE).bind("id", id.value()).bind("slug", slug).bind("title", title)
-                .bind("description", description).bind("body", body).bind("updatedAt", utc(updatedAt)).execute();
+        h.createUpdate(UPDATE)
+                .bind("id", id.value())
+                .bind("slug", slug)
+                .bind("title", title)
+                .bind("description", description)
+                .bind("body", body)
+                .bind("updatedAt", utc(updatedAt))
+                .execute();
     }
 
     void addTags(Handle h, ArticleId id, List<String> tags, Instant createdAt) {
@@ -165,8 +194,14 @@ final class ArticleRepository {
             return;
         }
         String[] sorted = tags.stream().sorted().toArray(String[]::new);
-        h.createUpdate(ADD_TAGS).bind("id", id.value()).bindArray("tags", String.class, (Object[]) sorted).bind("createdAt", utc(createdAt)).execute();
-        h.createUpdate(COUNT_TAGS_UP).bindArray("tags", String.class, (Object[]) sorted).execute();
+        h.createUpdate(ADD_TAGS)
+                .bind("id", id.value())
+                .bindArray("tags", String.class, (Object[]) sorted)
+                .bind("createdAt", utc(createdAt))
+                .execute();
+        h.createUpdate(COUNT_TAGS_UP)
+                .bindArray("tags", String.class, (Object[]) sorted)
+                .execute();
     }
 
     void removeTags(Handle h, ArticleId id, List<String> tags) {
@@ -174,14 +209,21 @@ final class ArticleRepository {
             return;
         }
         String[] sorted = tags.stream().sorted().toArray(String[]::new);
-        h.createUpdate(REMOVE_TAGS).bind("id", id.value()).bindArray("tags", String.class, (Object[]) sorted).execute();
-        h.createUpdate(COUNT_TAGS_DOWN).bindArray("tags", String.class, (Object[]) sorted).execute();
+        h.createUpdate(REMOVE_TAGS)
+                .bind("id", id.value())
+                .bindArray("tags", String.class, (Object[]) sorted)
+                .execute();
+        h.createUpdate(COUNT_TAGS_DOWN)
+                .bindArray("tags", String.class, (Object[]) sorted)
+                .execute();
     }
 
     void delete(Handle h, ArticleId id, List<String> tags) {
         String[] sorted = tags.stream().sorted().toArray(String[]::new);
         if (sorted.length > 0) {
-            h.createUpdate(COUNT_TAGS_DOWN).bindArray("tags", String.class, (Object[]) sorted).execute();
+            h.createUpdate(COUNT_TAGS_DOWN)
+                    .bindArray("tags", String.class, (Object[]) sorted)
+                    .execute();
         }
         h.createUpdate(DELETE).bind("id", id.value()).execute();
         h.createUpdate(COUNT_TOTAL).bind("delta", -1).execute();
@@ -192,11 +234,18 @@ final class ArticleRepository {
     }
 
     void favorite(Handle h, ArticleId id, UserId user, Instant now) {
-        h.createUpdate(FAVORITE).bind("id", id.value()).bind("user", user.value()).bind("now", utc(now)).execute();
+        h.createUpdate(FAVORITE)
+                .bind("id", id.value())
+                .bind("user", user.value())
+                .bind("now", utc(now))
+                .execute();
     }
 
     void unfavorite(Handle h, ArticleId id, UserId user) {
-        h.createUpdate(UNFAVORITE).bind("id", id.value()).bind("user", user.value()).execute();
+        h.createUpdate(UNFAVORITE)
+                .bind("id", id.value())
+                .bind("user", user.value())
+                .execute();
     }
 
     private static long viewerId(Optional<UserId> viewer) {

@@ -35,8 +35,11 @@ final class ArticleRoutes {
         var page = PageRequest.of(ctx.queryParam("limit"), ctx.queryParam("offset"));
         var viewer = Requests.optionalCaller(ctx).map(Caller::userId);
         ctx.json(ArticleJson.multiple(articles.list(
-                nonEmpty(ctx.queryParam("tag")), nonEmpty(ctx.queryParam("author")),
-                nonEmpty(ctx.queryParam("favorited")), page, viewer)));
+                nonEmpty(ctx.queryParam("tag")),
+                nonEmpty(ctx.queryParam("author")),
+                nonEmpty(ctx.queryParam("favorited")),
+                page,
+                viewer)));
     }
 
     private void feed(Context ctx) {
@@ -46,7 +49,8 @@ final class ArticleRoutes {
 
     private void create(Context ctx) {
         var article = ArticleJson.newArticle(Requests.body(ctx, ArticleJson.Envelope.class));
-        ctx.status(HttpStatus.CREATED).json(ArticleJson.single(articles.create(Requests.caller(ctx).userId(), article)));
+        ctx.status(HttpStatus.CREATED)
+                .json(ArticleJson.single(articles.create(Requests.caller(ctx).userId(), article)));
     }
 
     private void get(Context ctx) {

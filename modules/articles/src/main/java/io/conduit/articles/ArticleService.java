@@ -39,8 +39,14 @@ final class ArticleService implements Articles {
     private final ResponseCache cache;
     private final Clock clock;
 
-    ArticleService(Jdbi jdbi, ArticleRepository repository, Events events, Profiles profiles, Users users,
-            ResponseCache cache, Clock clock) {
+    ArticleService(
+            Jdbi jdbi,
+            ArticleRepository repository,
+            Events events,
+            Profiles profiles,
+            Users users,
+            ResponseCache cache,
+            Clock clock) {
         this.jdbi = jdbi;
         this.repository = repository;
         this.events = events;
@@ -56,7 +62,11 @@ final class ArticleService implements Articles {
     }
 
     /** The global list, narrowed by tag, author and favoriting user (given by username). */
-    ArticlePage list(@Nullable String tag, @Nullable String author, @Nullable String favoritedBy, PageRequest page,
+    ArticlePage list(
+            @Nullable String tag,
+            @Nullable String author,
+            @Nullable String favoritedBy,
+            PageRequest page,
             Optional<UserId> viewer) {
         UserId authorId = null;
         UserId favoriterId = null;
@@ -88,12 +98,14 @@ final class ArticleService implements Articles {
 
     private ArticlePage page(ArticleFilter filter, PageRequest page, Optional<UserId> viewer) {
         record Result(List<ArticleRow> rows, long total) {}
-        Result result = jdbi.withHandle(h -> new Result(repository.list(h, filter, page, viewer), repository.count(h, filter)));
+        Result result =
+                jdbi.withHandle(h -> new Result(repository.list(h, filter, page, viewer), repository.count(h, filter)));
         return new ArticlePage(result.rows(), authorsOf(result.rows(), viewer), result.total());
     }
 
     ArticlePage get(String slug, Optional<UserId> viewer) {
-        ArticleRow row = jdbi.withHandle(h -> repository.findBySlug(h, slug, viewer)).orElseThrow(() -> new NotFound("article"));
+        ArticleRow row =
+                jdbi.withHandle(h -> repository.findBySlug(h, slug, viewer)).orElseThrow(() -> new NotFound("article"));
         return single(row, viewer);
     }
 
@@ -119,10 +131,16 @@ final class ArticleService implements Articles {
                 newSlug = freeSlug(h, base, current.slug());
             }
             Instant now = Timestamps.apiPrecision(clock.instant());
-            Instant updatedAt = now.isAfter(current.updatedAt()) ? now : current.updatedAt().plusMillis(1);
-            repository.update(h, current.id(), newSlug, title,
+            Instant updatedAt =
+                    now.isAfter(current.updatedAt()) ? now : current.updatedAt().plusMillis(1);
+            repository.update(
+                    h,
+                    current.id(),
+                    newSlug,
+                    title,
                     changes.description() == null ? current.description() : changes.description(),
-                    changes.body() == null ? current.body() : changes.body(), updatedAt);
+                    changes.body() == null ? current.body() : changes.body(),
+                    updatedAt);
             if (changes.tags() != null) {
                 replaceTags(h, current, changes.tags());
             }
@@ -168,7 +186,8 @@ final class ArticleService implements Articles {
             try {
                 return transaction.get();
             } catch (UnableToExecuteStatementException e) {
-                boolean clash = e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState())
+                boolean clash = e.getCause() instanceof SQLException sql
+                        && "23505".equals(sql.getSQLState())
                         && String.valueOf(sql.getMessage()).contains("article_slug_key");
                 if (!clash || attempt == 3) {
                     throw e;
@@ -178,7 +197,8 @@ final class ArticleService implements Articles {
     }
 
     private ArticleRow owned(Handle h, String slug, UserId caller) {
-        ArticleRow article = repository.findBySlug(h, slug, Optional.of(caller)).orElseThrow(() -> new NotFound("article"));
+        ArticleRow article =
+                repository.findBySlug(h, slug, Optional.of(caller)).orElseThrow(() -> new NotFound("article"));
         if (!article.authorId().equals(caller)) {
             throw new Forbidden("article");
         }
@@ -199,7 +219,8 @@ final class ArticleService implements Articles {
         if (keep != null && candidates.contains(keep)) {
             return keep;
         }
-        return repository.firstFreeSlug(h, candidates)
+        return repository
+                .firstFreeSlug(h, candidates)
                 .orElseGet(() -> base + "-" + Long.toString(System.nanoTime() & 0xffffffffL, 36));
     }
 

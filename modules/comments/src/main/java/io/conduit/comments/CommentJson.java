@@ -21,7 +21,8 @@ final class CommentJson {
 
     record CommentBody(long id, String createdAt, String updatedAt, String body, Author author) {}
 
-    record Author(String username, @Nullable String bio, @Nullable String image, boolean following) {}
+    record Author(
+            String username, @Nullable String bio, @Nullable String image, boolean following) {}
 
     static String body(NewCommentRequest request) {
         if (request.comment() == null) {
@@ -37,12 +38,17 @@ final class CommentJson {
     static MultipleComments multiple(CommentPage page) {
         return new MultipleComments(page.rows().stream()
                 .filter(row -> page.authors().containsKey(row.authorId()))
-                .map(row -> body(page, row)).toList());
+                .map(row -> body(page, row))
+                .toList());
     }
 
     private static CommentBody body(CommentPage page, CommentRow row) {
         ProfileView author = page.authors().get(row.authorId());
-        return new CommentBody(row.id(), Timestamps.format(row.createdAt()), Timestamps.format(row.updatedAt()), row.body(),
+        return new CommentBody(
+                row.id(),
+                Timestamps.format(row.createdAt()),
+                Timestamps.format(row.updatedAt()),
+                row.body(),
                 new Author(author.username(), author.bio(), author.image(), author.following()));
     }
 }

@@ -14,7 +14,8 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /** SQL for {@code comments.comment}. */
 final class CommentRepository {
-    private static final String COLUMNS = "select id, article_id, author_id, body, created_at, updated_at from comments.comment";
+    private static final String COLUMNS =
+            "select id, article_id, author_id, body, created_at, updated_at from comments.comment";
     private static final String BY_ARTICLE = COLUMNS + " where article_id = :article order by created_at desc, id desc";
     private static final String BY_ID = COLUMNS + " where id = :id and article_id = :article";
     private static final String INSERT = """
@@ -26,16 +27,28 @@ final class CommentRepository {
     private static final String DELETE_ALL = "delete from comments.comment where article_id = :article";
 
     List<CommentRow> forArticle(Handle h, ArticleId article) {
-        return h.createQuery(BY_ARTICLE).bind("article", article.value()).map(CommentRepository::row).list();
+        return h.createQuery(BY_ARTICLE)
+                .bind("article", article.value())
+                .map(CommentRepository::row)
+                .list();
     }
 
     Optional<CommentRow> find(Handle h, ArticleId article, long id) {
-        return h.createQuery(BY_ID).bind("article", article.value()).bind("id", id).map(CommentRepository::row).findOne();
+        return h.createQuery(BY_ID)
+                .bind("article", article.value())
+                .bind("id", id)
+                .map(CommentRepository::row)
+                .findOne();
     }
 
     CommentRow insert(Handle h, ArticleId article, UserId author, String body, Instant now) {
-        return h.createQuery(INSERT).bind("article", article.value()).bind("author", author.value()).bind("body", body)
-                .bind("now", now.atOffset(ZoneOffset.UTC)).map(CommentRepository::row).one();
+        return h.createQuery(INSERT)
+                .bind("article", article.value())
+                .bind("author", author.value())
+                .bind("body", body)
+                .bind("now", now.atOffset(ZoneOffset.UTC))
+                .map(CommentRepository::row)
+                .one();
     }
 
     void delete(Handle h, long id) {
@@ -48,8 +61,12 @@ final class CommentRepository {
     }
 
     private static CommentRow row(ResultSet rs, StatementContext ctx) throws SQLException {
-        return new CommentRow(rs.getLong("id"), rs.getLong("article_id"), new UserId(rs.getLong("author_id")),
-                rs.getString("body"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+        return new CommentRow(
+                rs.getLong("id"),
+                rs.getLong("article_id"),
+                new UserId(rs.getLong("author_id")),
+                rs.getString("body"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant());
     }
 }

@@ -48,8 +48,8 @@ final class CommentService {
             throw new Invalid("body", "is too long (maximum is " + BODY_MAX + " characters)");
         }
         ArticleRef article = article(slug);
-        CommentRow row = jdbi.withHandle(h -> repository.insert(h, article.id(), author,
-                body, Timestamps.apiPrecision(clock.instant())));
+        CommentRow row = jdbi.withHandle(
+                h -> repository.insert(h, article.id(), author, body, Timestamps.apiPrecision(clock.instant())));
         return new CommentPage(List.of(row), authors(List.of(row), Optional.of(author)));
     }
 

@@ -22,7 +22,9 @@ public final class CommentsModule implements HttpModule {
 
     public static CommentsModule create(Jdbi jdbi, Events events, Articles articles, Profiles profiles, Clock clock) {
         var repository = new CommentRepository();
-        events.subscribe(ArticleDeleted.class, PURGE_ON_ARTICLE_DELETED,
+        events.subscribe(
+                ArticleDeleted.class,
+                PURGE_ON_ARTICLE_DELETED,
                 (h, event) -> repository.deleteAllFor(h, event.articleId()));
         return new CommentsModule(new CommentRoutes(new CommentService(jdbi, repository, articles, profiles, clock)));
     }

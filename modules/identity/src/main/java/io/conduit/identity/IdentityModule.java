@@ -23,8 +23,8 @@ public final class IdentityModule implements HttpModule {
     /** {@code cache} is told when a user's public face (username, bio, image) changes. */
     public static IdentityModule create(
             Jdbi jdbi, Redis redis, IdentitySettings settings, ResponseCache cache, Clock clock) {
-        var sessions = new SessionStore(
-                redis, clock, settings.sessionIdleTimeout(), settings.sessionAbsoluteLifetime());
+        var sessions =
+                new SessionStore(redis, clock, settings.sessionIdleTimeout(), settings.sessionAbsoluteLifetime());
         var hasher = new PasswordHasher(settings.passwordHashConcurrency());
         var service = new UserService(jdbi, new UserRepository(), hasher, sessions, cache, clock);
         return new IdentityModule(service, sessions);

@@ -16,7 +16,8 @@ public record IdentitySettings(
             throw new IllegalArgumentException("the session idle timeout must be positive");
         }
         if (sessionAbsoluteLifetime.compareTo(sessionIdleTimeout) < 0) {
-            throw new IllegalArgumentException("the absolute session lifetime must not be shorter than the idle timeout");
+            throw new IllegalArgumentException(
+                    "the absolute session lifetime must not be shorter than the idle timeout");
         }
         if (passwordHashConcurrency < 1) {
             throw new IllegalArgumentException("password hash concurrency must be at least 1");

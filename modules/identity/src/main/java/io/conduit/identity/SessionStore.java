@@ -60,8 +60,15 @@ final class SessionStore {
         String index = USER_SESSIONS + user.value();
         redis.run(jedis -> {
             var tx = jedis.multi();
-            tx.hset(SESSION + id, Map.of(
-                    "uid", Long.toString(user.value()), "created", Long.toString(now), "seen", Long.toString(now)));
+            tx.hset(
+                    SESSION + id,
+                    Map.of(
+                            "uid",
+                            Long.toString(user.value()),
+                            "created",
+                            Long.toString(now),
+                            "seen",
+                            Long.toString(now)));
             tx.pexpire(SESSION + id, idleMillis);
             tx.zremrangeByScore(index, Double.NEGATIVE_INFINITY, now - absoluteMillis);
             tx.zadd(index, now, id);

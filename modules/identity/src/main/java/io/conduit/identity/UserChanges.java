@@ -17,6 +17,7 @@ record UserChanges(
 
     @Override
     public String toString() {
-        return "UserChanges[username=" + username + ", password=" + (password == null ? "unchanged" : "<redacted>") + "]";
+        return "UserChanges[username=" + username + ", password=" + (password == null ? "unchanged" : "<redacted>")
+                + "]";
     }
 }

@@ -12,7 +12,10 @@ final class UserJson {
 
     record RegisterRequest(@Nullable Registration user) {}
 
-    record Registration(@Nullable String username, @Nullable String email, @Nullable String password) {}
+    record Registration(
+            @Nullable String username,
+            @Nullable String email,
+            @Nullable String password) {}
 
     record LoginRequest(@Nullable Login user) {}
 
@@ -22,7 +25,12 @@ final class UserJson {
 
     record UserResponse(UserBody user) {}
 
-    record UserBody(String email, String token, String username, @Nullable String bio, @Nullable String image) {}
+    record UserBody(
+            String email,
+            String token,
+            String username,
+            @Nullable String bio,
+            @Nullable String image) {}
 
     static UserResponse response(AuthenticatedUser authenticated) {
         UserRow u = authenticated.user();

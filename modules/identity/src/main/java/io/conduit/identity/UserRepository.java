@@ -47,20 +47,32 @@ final class UserRepository {
             returning\s""" + COLUMNS;
 
     Optional<UserRow> findById(Handle h, UserId id) {
-        return h.createQuery(BY_ID).bind("id", id.value()).map(UserRepository::row).findOne();
+        return h.createQuery(BY_ID)
+                .bind("id", id.value())
+                .map(UserRepository::row)
+                .findOne();
     }
 
     List<UserRow> findByIds(Handle h, Set<UserId> ids) {
         List<Long> values = ids.stream().map(UserId::value).toList();
-        return h.createQuery(BY_IDS).bindArray("ids", Long.class, values).map(UserRepository::row).list();
+        return h.createQuery(BY_IDS)
+                .bindArray("ids", Long.class, values)
+                .map(UserRepository::row)
+                .list();
     }
 
     Optional<UserRow> findByEmail(Handle h, String email) {
-        return h.createQuery(BY_EMAIL).bind("email", email).map(UserRepository::row).findOne();
+        return h.createQuery(BY_EMAIL)
+                .bind("email", email)
+                .map(UserRepository::row)
+                .findOne();
     }
 
     Optional<UserRow> findByUsername(Handle h, String username) {
-        return h.createQuery(BY_USERNAME).bind("username", username).map(UserRepository::row).findOne();
+        return h.createQuery(BY_USERNAME)
+                .bind("username", username)
+                .map(UserRepository::row)
+                .findOne();
     }
 
     /** Throws {@link Conflict} naming each of username and email that another user holds. */

@@ -26,7 +26,12 @@ final class UserService implements Users {
     private final ResponseCache cache;
     private final Clock clock;
 
-    UserService(Jdbi jdbi, UserRepository repository, PasswordHasher hasher, SessionStore sessions, ResponseCache cache,
+    UserService(
+            Jdbi jdbi,
+            UserRepository repository,
+            PasswordHasher hasher,
+            SessionStore sessions,
+            ResponseCache cache,
             Clock clock) {
         this.jdbi = jdbi;
         this.repository = repository;
@@ -78,8 +83,8 @@ final class UserService implements Users {
     }
 
     AuthenticatedUser current(Caller caller) {
-        UserRow user = jdbi.withHandle(h -> repository.findById(h, caller.userId()))
-                .orElseThrow(Unauthorized::invalidToken);
+        UserRow user =
+                jdbi.withHandle(h -> repository.findById(h, caller.userId())).orElseThrow(Unauthorized::invalidToken);
         return new AuthenticatedUser(user, caller.token());
     }
 
@@ -106,15 +111,17 @@ final class UserService implements Users {
             String username = changes.username() == null ? user.username() : changes.username();
             String email = changes.email() == null ? user.email() : changes.email();
             repository.ensureFree(h, username, email, user.id());
-            return repository.update(h, new UserRow(
-                    user.id(),
-                    username,
-                    email,
-                    newHash == null ? user.passwordHash() : newHash,
-                    changes.bioSent() ? changes.bio() : user.bio(),
-                    changes.imageSent() ? changes.image() : user.image(),
-                    user.createdAt(),
-                    now));
+            return repository.update(
+                    h,
+                    new UserRow(
+                            user.id(),
+                            username,
+                            email,
+                            newHash == null ? user.passwordHash() : newHash,
+                            changes.bioSent() ? changes.bio() : user.bio(),
+                            changes.imageSent() ? changes.image() : user.image(),
+                            user.createdAt(),
+                            now));
         });
         cache.invalidate();
         if (newHash != null) {
@@ -153,8 +160,16 @@ final class UserService implements Users {
 
     private UserRow rehash(UserRow user, String password) {
         String hash = hasher.hash(password);
-        return jdbi.inTransaction(h -> repository.update(h, new UserRow(
-                user.id(), user.username(), user.email(), hash, user.bio(), user.image(), user.createdAt(),
-                user.updatedAt())));
+        return jdbi.inTransaction(h -> repository.update(
+                h,
+                new UserRow(
+                        user.id(),
+                        user.username(),
+                        user.email(),
+                        hash,
+                        user.bio(),
+                        user.image(),
+                        user.createdAt(),
+                        user.updatedAt())));
     }
 }

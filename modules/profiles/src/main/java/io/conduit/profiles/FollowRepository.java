@@ -31,16 +31,24 @@ final class FollowRepository {
     }
 
     Set<UserId> followees(Handle h, UserId follower) {
-        return new HashSet<>(h.createQuery(FOLLOWEES).bind("follower", follower.value())
-                .map((rs, ctx) -> new UserId(rs.getLong(1))).list());
+        return new HashSet<>(h.createQuery(FOLLOWEES)
+                .bind("follower", follower.value())
+                .map((rs, ctx) -> new UserId(rs.getLong(1)))
+                .list());
     }
 
     void follow(Handle h, UserId follower, UserId followee, Instant now) {
-        h.createUpdate(FOLLOW).bind("follower", follower.value()).bind("followee", followee.value())
-                .bind("now", now.atOffset(ZoneOffset.UTC)).execute();
+        h.createUpdate(FOLLOW)
+                .bind("follower", follower.value())
+                .bind("followee", followee.value())
+                .bind("now", now.atOffset(ZoneOffset.UTC))
+                .execute();
     }
 
     void unfollow(Handle h, UserId follower, UserId followee) {
-        h.createUpdate(UNFOLLOW).bind("follower", follower.value()).bind("followee", followee.value()).execute();
+        h.createUpdate(UNFOLLOW)
+                .bind("follower", follower.value())
+                .bind("followee", followee.value())
+                .execute();
     }
 }

@@ -8,7 +8,8 @@ final class ProfileJson {
 
     record ProfileResponse(ProfileBody profile) {}
 
-    record ProfileBody(String username, @Nullable String bio, @Nullable String image, boolean following) {}
+    record ProfileBody(
+            String username, @Nullable String bio, @Nullable String image, boolean following) {}
 
     static ProfileResponse response(ProfileView view) {
         return new ProfileResponse(new ProfileBody(view.username(), view.bio(), view.image(), view.following()));

@@ -28,8 +28,12 @@ final class ProfileService implements Profiles {
 
     @Override
     public Optional<ProfileView> byUsername(String username, Optional<UserId> viewer) {
-        return users.byUsername(username).map(user -> view(user, viewer.isPresent()
-                && !jdbi.withHandle(h -> follows.followingAmong(h, viewer.get(), Set.of(user.id()))).isEmpty()));
+        return users.byUsername(username)
+                .map(user -> view(
+                        user,
+                        viewer.isPresent()
+                                && !jdbi.withHandle(h -> follows.followingAmong(h, viewer.get(), Set.of(user.id())))
+                                        .isEmpty()));
     }
 
     @Override

@@ -71,8 +71,11 @@ public final class OutboxRelay implements AutoCloseable {
         this.events = events;
         this.settings = settings;
         this.registry = registry;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("outbox-relay").daemon().factory());
-        Gauge.builder("outbox.pending", pending, AtomicLong::get).description("Undelivered outbox rows").register(registry);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("outbox-relay").daemon().factory());
+        Gauge.builder("outbox.pending", pending, AtomicLong::get)
+                .description("Undelivered outbox rows")
+                .register(registry);
         Gauge.builder("outbox.lag.seconds", oldestAgeSeconds, AtomicLong::get)
                 .description("Age of the oldest undelivered outbox row")
                 .register(registry);
@@ -106,8 +109,10 @@ public final class OutboxRelay implements AutoCloseable {
         try {
             return jdbi.inTransaction(h -> {
                 var now = now();
-                Optional<Claimed> row = h.createQuery(CLAIM).bind("now", now)
-                        .map((rs, ctx) -> new Claimed(rs.getLong("id"), rs.getString("subscriber"), rs.getString("payload")))
+                Optional<Claimed> row = h.createQuery(CLAIM)
+                        .bind("now", now)
+                        .map((rs, ctx) ->
+                                new Claimed(rs.getLong("id"), rs.getString("subscriber"), rs.getString("payload")))
                         .findOne();
                 if (row.isEmpty()) {
                     return false;
@@ -115,10 +120,14 @@ public final class OutboxRelay implements AutoCloseable {
                 claimed.set(row.get().id());
                 subscriberName[0] = row.get().subscriber();
                 Subscription<?> subscription = events.subscription(row.get().subscriber())
-                        .orElseThrow(() -> new IllegalStateException("no subscriber named " + row.get().subscriber()));
+                        .orElseThrow(() -> new IllegalStateException(
+                                "no subscriber named " + row.get().subscriber()));
                 DomainEvent event = Json.mapper().readValue(row.get().payload(), subscription.type());
                 subscription.deliver(h, event);
-                h.createUpdate(COMPLETE).bind("now", now).bind("id", row.get().id()).execute();
+                h.createUpdate(COMPLETE)
+                        .bind("now", now)
+                        .bind("id", row.get().id())
+                        .execute();
                 counter("outbox.delivered", subscription.name()).increment();
                 return true;
             });
@@ -132,16 +141,21 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private void recordFailure(long id, String subscriber, Exception e) {
-        int attempts = jdbi.withHandle(h -> h.createQuery(
-                        "select attempts from platform.event_publication where id = :id")
-                .bind("id", id).mapTo(Integer.class).one());
+        int attempts =
+                jdbi.withHandle(h -> h.createQuery("select attempts from platform.event_publication where id = :id")
+                        .bind("id", id)
+                        .mapTo(Integer.class)
+                        .one());
         Duration backoff = backoff(attempts + 1);
         jdbi.useHandle(h -> h.createUpdate(FAIL)
                 .bind("id", id)
                 .bind("next", now().plus(backoff))
-                .bind("error", String.valueOf(e)).execute());
+                .bind("error", String.valueOf(e))
+                .execute());
         counter("outbox.failures", subscriber).increment();
-        log.atWarn().addKeyValue("outboxId", id).addKeyValue("subscriber", subscriber)
+        log.atWarn()
+                .addKeyValue("outboxId", id)
+                .addKeyValue("subscriber", subscriber)
                 .addKeyValue("attempt", attempts + 1)
                 .log("outbox delivery failed, retrying in {}: {}", backoff, e.toString());
     }
@@ -159,17 +173,28 @@ public final class OutboxRelay implements AutoCloseable {
         }
         nextLagCheck = nowMillis + LAG_CHECK.toMillis();
         jdbi.useHandle(h -> {
-            h.createQuery(LAG).map((rs, ctx) -> {
-                pending.set(rs.getLong("pending"));
-                OffsetDateTime oldest = rs.getObject("oldest", OffsetDateTime.class);
-                long age = oldest == null ? 0 : Duration.between(oldest.toInstant(), events.clock().instant()).toSeconds();
-                oldestAgeSeconds.set(Math.max(0, age));
-                return true;
-            }).one();
-            h.createUpdate(PURGE).bind("before", now().minus(settings.retention())).execute();
+            h.createQuery(LAG)
+                    .map((rs, ctx) -> {
+                        pending.set(rs.getLong("pending"));
+                        OffsetDateTime oldest = rs.getObject("oldest", OffsetDateTime.class);
+                        long age = oldest == null
+                                ? 0
+                                : Duration.between(
+                                                oldest.toInstant(),
+                                                events.clock().instant())
+                                        .toSeconds();
+                        oldestAgeSeconds.set(Math.max(0, age));
+                        return true;
+                    })
+                    .one();
+            h.createUpdate(PURGE)
+                    .bind("before", now().minus(settings.retention()))
+                    .execute();
         });
         if (oldestAgeSeconds.get() > settings.alertAge().toSeconds()) {
-            log.atError().addKeyValue("pending", pending.get()).addKeyValue("oldestAgeSeconds", oldestAgeSeconds.get())
+            log.atError()
+                    .addKeyValue("pending", pending.get())
+                    .addKeyValue("oldestAgeSeconds", oldestAgeSeconds.get())
                     .log("outbox deliveries are late: the oldest is {} s old", oldestAgeSeconds.get());
         }
     }

@@ -45,7 +45,8 @@ final class ErrorResponses {
             case Forbidden _ -> HttpStatus.FORBIDDEN;
             case NotFound _ -> HttpStatus.NOT_FOUND;
             case Unavailable u -> {
-                ctx.header("Retry-After", Long.toString(Math.max(1, u.retryAfter().toSeconds())));
+                ctx.header(
+                        "Retry-After", Long.toString(Math.max(1, u.retryAfter().toSeconds())));
                 yield HttpStatus.SERVICE_UNAVAILABLE;
             }
         };
@@ -89,7 +90,9 @@ final class ErrorResponses {
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 String state = sql.getSQLState();
-                if (state.startsWith("08") || state.startsWith("57P") || state.equals("57014")
+                if (state.startsWith("08")
+                        || state.startsWith("57P")
+                        || state.equals("57014")
                         || state.equals("53300")) {
                     return "database";
                 }

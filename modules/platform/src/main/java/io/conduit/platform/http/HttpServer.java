@@ -1,13 +1,13 @@
 package io.conduit.platform.http;
 
-import io.javalin.Javalin;
-import io.javalin.config.JavalinConfig;
-import io.javalin.json.JavalinJackson;
 import io.conduit.platform.redis.IdempotencyStore;
 import io.conduit.platform.redis.RateLimiter;
 import io.conduit.platform.redis.Redis;
-import java.time.Duration;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,6 +29,7 @@ public final class HttpServer {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
     /** Every module's routes are served under each prefix, so a later {@code /api/v2} can sit beside them. */
     public static final List<String> API_PREFIXES = List.of("/api", "/api/v1");
+
     private static final String JSON_UTF8 = "application/json; charset=utf-8";
     /** How long an Idempotency-Key stays claimed by a request that never finishes (its instance died). */
     private static final Duration IDEMPOTENCY_LEASE = Duration.ofMinutes(1);

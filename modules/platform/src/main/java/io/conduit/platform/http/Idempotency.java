@@ -51,8 +51,8 @@ final class Idempotency {
             throw new Invalid(HEADER, "must be 1 to 255 visible ASCII characters");
         }
         String scoped = scope(ctx) + ":" + sha256(key);
-        String fingerprint = sha256(ctx.method().name() + " " + ctx.path() + "\n"
-                + new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8));
+        String fingerprint = sha256(
+                ctx.method().name() + " " + ctx.path() + "\n" + new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8));
         var stored = store.claim(scoped, fingerprint);
         if (stored.isEmpty()) {
             ctx.attribute(KEY_ATTRIBUTE, scoped);
@@ -65,7 +65,9 @@ final class Idempotency {
         if (!stored.get().done()) {
             conflicts.increment();
             ctx.header("Retry-After", "1");
-            ctx.status(409).json(new ErrorResponses.ErrorBody(Map.of(HEADER, List.of("a request with this key is still running"))));
+            ctx.status(409)
+                    .json(new ErrorResponses.ErrorBody(
+                            Map.of(HEADER, List.of("a request with this key is still running"))));
             ctx.skipRemainingHandlers();
             return;
         }
@@ -103,14 +105,16 @@ final class Idempotency {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 
     private static Counter counter(MeterRegistry registry, String outcome) {
-        return Counter.builder("idempotency.requests").tag("outcome", outcome)
+        return Counter.builder("idempotency.requests")
+                .tag("outcome", outcome)
                 .description("Requests with an Idempotency-Key answered from the store or refused")
                 .register(registry);
     }

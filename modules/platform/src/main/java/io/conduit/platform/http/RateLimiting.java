@@ -55,12 +55,20 @@ final class RateLimiting {
             return;
         }
         RateLimiter.Verdict tightest = verdicts.stream()
-                .filter(v -> !v.allowed()).findFirst()
-                .orElseGet(() -> verdicts.stream().min((a, b) -> Long.compare(a.remaining(), b.remaining())).orElseThrow());
+                .filter(v -> !v.allowed())
+                .findFirst()
+                .orElseGet(() -> verdicts.stream()
+                        .min((a, b) -> Long.compare(a.remaining(), b.remaining()))
+                        .orElseThrow());
         ctx.header("RateLimit-Policy", policyHeader(verdicts));
-        ctx.header("RateLimit", "\"" + tightest.policy().name() + "\";r=" + tightest.remaining() + ";t=" + tightest.resetSeconds());
+        ctx.header(
+                "RateLimit",
+                "\"" + tightest.policy().name() + "\";r=" + tightest.remaining() + ";t=" + tightest.resetSeconds());
         if (!tightest.allowed()) {
-            Counter.builder("ratelimit.rejected").tag("policy", tightest.policy().name()).register(registry).increment();
+            Counter.builder("ratelimit.rejected")
+                    .tag("policy", tightest.policy().name())
+                    .register(registry)
+                    .increment();
             ctx.header("Retry-After", Long.toString(tightest.resetSeconds()));
             ctx.status(429).json(new ErrorResponses.ErrorBody(Map.of("rate limit", List.of("exceeded, retry later"))));
             ctx.skipRemainingHandlers();
@@ -76,8 +84,9 @@ final class RateLimiting {
     private static String policyHeader(List<RateLimiter.Verdict> verdicts) {
         var parts = new ArrayList<String>();
         for (var verdict : verdicts) {
-            parts.add("\"" + verdict.policy().name() + "\";q=" + verdict.policy().limit() + ";w="
-                    + verdict.policy().window().toSeconds());
+            parts.add(
+                    "\"" + verdict.policy().name() + "\";q=" + verdict.policy().limit() + ";w="
+                            + verdict.policy().window().toSeconds());
         }
         return String.join(", ", parts);
     }
@@ -86,7 +95,9 @@ final class RateLimiting {
     private static @Nullable String accountOf(Context ctx) {
         try {
             var node = Json.mapper().readTree(ctx.bodyAsBytes()).path("user").path("email");
-            return node.isTextual() && !node.textValue().isBlank() ? node.textValue().strip().toLowerCase(Locale.ROOT) : null;
+            return node.isTextual() && !node.textValue().isBlank()
+                    ? node.textValue().strip().toLowerCase(Locale.ROOT)
+                    : null;
         } catch (java.io.IOException | RuntimeException e) {
             return null;
         }

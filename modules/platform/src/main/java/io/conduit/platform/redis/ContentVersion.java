@@ -22,7 +22,10 @@ public final class ContentVersion {
         return redis.call(jedis -> {
             String value = jedis.get(KEY);
             if (value == null) {
-                jedis.setnx(KEY, Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40)));
+                jedis.setnx(
+                        KEY,
+                        Long.toString(
+                                java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40)));
                 value = jedis.get(KEY);
             }
             return Long.parseLong(value);

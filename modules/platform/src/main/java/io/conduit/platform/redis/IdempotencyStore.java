@@ -38,22 +38,34 @@ public final class IdempotencyStore {
 
     /** Claims {@code key}; empty when this request is the first, else what the first one left. */
     public Optional<Stored> claim(String key, String fingerprint) {
-        List<?> found = redis.call(jedis -> (List<?>) jedis.eval(CLAIM, List.of(PREFIX + key),
-                List.of(fingerprint, Long.toString(lease.toMillis()))));
+        List<?> found = redis.call(jedis -> (List<?>)
+                jedis.eval(CLAIM, List.of(PREFIX + key), List.of(fingerprint, Long.toString(lease.toMillis()))));
         if (found.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new Stored(
-                "done".equals(found.get(0)), String.valueOf(found.get(1)), parse((String) found.get(2)),
-                (String) found.get(3), (String) found.get(4)));
+                "done".equals(found.get(0)),
+                String.valueOf(found.get(1)),
+                parse((String) found.get(2)),
+                (String) found.get(3),
+                (String) found.get(4)));
     }
 
     /** Keeps the first response for {@link #claim} to replay. */
     public void complete(String key, int status, String contentType, String body) {
         redis.run(jedis -> {
             var tx = jedis.multi();
-            tx.hset(PREFIX + key, Map.of("state", "done", "status", Integer.toString(status),
-                    "contentType", contentType, "body", body));
+            tx.hset(
+                    PREFIX + key,
+                    Map.of(
+                            "state",
+                            "done",
+                            "status",
+                            Integer.toString(status),
+                            "contentType",
+                            contentType,
+                            "body",
+                            body));
             tx.pexpire(PREFIX + key, retention.toMillis());
             tx.exec();
         });
@@ -74,5 +86,10 @@ public final class IdempotencyStore {
      * @param done whether the first request finished (else it still runs)
      * @param fingerprint digest of the first request's method, path and body
      */
-    public record Stored(boolean done, String fingerprint, int status, @Nullable String contentType, @Nullable String body) {}
+    public record Stored(
+            boolean done,
+            String fingerprint,
+            int status,
+            @Nullable String contentType,
+            @Nullable String body) {}
 }

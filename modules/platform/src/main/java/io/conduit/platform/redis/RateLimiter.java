@@ -33,11 +33,14 @@ public final class RateLimiter {
     public Verdict hit(RateLimitPolicy policy, String subject) {
         String key = "ratelimit:" + policy.name() + ":" + subject;
         try {
-            List<?> result = redis.call(jedis -> (List<?>) jedis.eval(HIT, List.of(key),
-                    List.of(Long.toString(policy.window().toMillis()))));
+            List<?> result = redis.call(jedis -> (List<?>) jedis.eval(
+                    HIT, List.of(key), List.of(Long.toString(policy.window().toMillis()))));
             long count = (Long) result.get(0);
             long ttlMillis = (Long) result.get(1);
-            return new Verdict(policy, count <= policy.limit(), Math.max(0, policy.limit() - count),
+            return new Verdict(
+                    policy,
+                    count <= policy.limit(),
+                    Math.max(0, policy.limit() - count),
                     Math.max(1, (ttlMillis + 999) / 1000));
         } catch (Unavailable e) {
             failOpen.increment();

@@ -137,8 +137,11 @@ public final class Redis implements AutoCloseable {
      */
     private static boolean isFailoverError(JedisDataException e) {
         String message = e.getMessage();
-        return message != null && (message.startsWith("READONLY") || message.startsWith("LOADING")
-                || message.startsWith("MASTERDOWN") || message.startsWith("EXECABORT"));
+        return message != null
+                && (message.startsWith("READONLY")
+                        || message.startsWith("LOADING")
+                        || message.startsWith("MASTERDOWN")
+                        || message.startsWith("EXECABORT"));
     }
 
     private static Unavailable unavailable() {
