@@ -134,6 +134,11 @@ def in_progress(payload):
     return isinstance(payload, dict) and "Idempotency-Key" in json.dumps(payload) and "running" in json.dumps(payload)
 
 
+def carried_out(payload):
+    """409: an earlier attempt with this key committed, but its response was lost (not run again)."""
+    return isinstance(payload, dict) and "Idempotency-Key" in json.dumps(payload) and "carried out" in json.dumps(payload)
+
+
 class Driver:
     def __init__(self, args):
         self.args = args
@@ -182,6 +187,10 @@ class Driver:
             if status in ok:
                 self.outcomes[(op, "ack")] += 1
                 return "ack", status, payload
+            if status == 409 and carried_out(payload):
+                # applied, but unacknowledged: verification finds it among "applied anyway"
+                self.outcomes[(op, "carried-out")] += 1
+                return "unknown", status, payload
             retryable = err is not None or status >= 500 or status == 429 or (status == 409 and in_progress(payload))
             if not retryable:
                 if seen_ambiguous:

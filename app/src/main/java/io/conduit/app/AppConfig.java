@@ -4,6 +4,7 @@ import io.conduit.identity.IdentitySettings;
 import io.conduit.platform.events.OutboxSettings;
 import io.conduit.platform.http.HttpSettings;
 import io.conduit.platform.http.RateLimits;
+import io.conduit.platform.idempotency.IdempotencySettings;
 import io.conduit.platform.redis.RedisSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -28,6 +29,7 @@ record AppConfig(
         IdentitySettings identity,
         Duration drainPeriod,
         OutboxSettings outbox,
+        IdempotencySettings idempotency,
         boolean responseCache,
         String logFormat) {
 
@@ -41,7 +43,7 @@ record AppConfig(
                 env.required("CONDUIT_DB_USER", false),
                 env.required("CONDUIT_DB_PASSWORD", true),
                 env.integer("CONDUIT_DB_POOL_SIZE", 10, 1, 500),
-                env.duration("CONDUIT_DB_CONNECTION_TIMEOUT", Duration.ofMillis(1000)),
+                env.duration("CONDUIT_DB_CONNECTION_TIMEOUT", Duration.ofMillis(750)),
                 env.duration("CONDUIT_DB_STATEMENT_TIMEOUT", Duration.ofSeconds(5)));
         var redis = redis(env);
         int cpus = Runtime.getRuntime().availableProcessors();
@@ -57,7 +59,9 @@ record AppConfig(
                         env.rateLimit("CONDUIT_RATE_LIMIT_USER", "user", "1200/1m"),
                         env.rateLimit("CONDUIT_RATE_LIMIT_LOGIN_PER_ADDRESS", "login-address", "30/15m"),
                         env.rateLimit("CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT", "login-account", "10/15m"),
-                        env.rateLimit("CONDUIT_RATE_LIMIT_REGISTRATION_PER_ADDRESS", "registration-address", "20/1h")),
+                        env.rateLimit("CONDUIT_RATE_LIMIT_REGISTRATION_PER_ADDRESS", "registration-address", "20/1h")));
+        var idempotency = new IdempotencySettings(
+                env.duration("CONDUIT_IDEMPOTENCY_LEASE", Duration.ofSeconds(10)),
                 env.duration("CONDUIT_IDEMPOTENCY_RETENTION", Duration.ofHours(24)));
         int adminPort = env.integer("CONDUIT_ADMIN_PORT", 9090, 0, 65535);
         Duration idle = env.duration("CONDUIT_SESSION_IDLE_TIMEOUT", Duration.ofDays(7));
@@ -91,6 +95,7 @@ record AppConfig(
                 new IdentitySettings(idle, absolute, hashConcurrency),
                 drain,
                 outbox,
+                idempotency,
                 responseCache,
                 logFormat);
     }

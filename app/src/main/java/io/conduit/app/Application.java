@@ -10,6 +10,8 @@ import io.conduit.platform.http.HealthCheck;
 import io.conduit.platform.http.HttpModule;
 import io.conduit.platform.http.HttpServer;
 import io.conduit.platform.http.ResponseCache;
+import io.conduit.platform.idempotency.IdempotencyStore;
+import io.conduit.platform.idempotency.IdempotentCommits;
 import io.conduit.platform.redis.ContentVersion;
 import io.conduit.platform.redis.Redis;
 import io.conduit.profiles.ProfilesModule;
@@ -61,12 +63,19 @@ final class Application {
             Database.migrate(dataSource);
             var jdbi = Jdbi.create(dataSource);
             jdbi.setSqlLogger(new StatementCounter());
+            IdempotentCommits.install(jdbi);
             var redis = new Redis(config.redis(), registry);
             resources.add(redis);
             var poolMetrics = new CommonsObjectPool2Metrics();
             poolMetrics.bindTo(registry);
             resources.add(poolMetrics);
 
+            var idempotency = new IdempotencyStore(
+                    jdbi,
+                    clock,
+                    config.idempotency().lease(),
+                    config.idempotency().retention());
+            resources.add(idempotency);
             var events = new Events(clock);
             var cache = new ResponseCache(new ContentVersion(redis), config.responseCache(), registry);
             var identity = IdentityModule.create(jdbi, redis, config.identity(), cache, clock);
@@ -79,7 +88,8 @@ final class Application {
                     new HealthCheck("postgres", () -> Database.ping(dataSource)),
                     new HealthCheck("redis", redis::ping));
             List<HttpModule> modules = List.of(identity, profiles, articles, comments, new OpenApiRoutes());
-            var http = HttpServer.start(config.http(), identity.authenticator(), modules, checks, redis, registry);
+            var http = HttpServer.start(
+                    config.http(), identity.authenticator(), modules, checks, redis, idempotency, registry);
             try {
                 return new Application(config, resources, http, AdminServer.start(config.adminPort(), registry));
             } catch (RuntimeException e) {

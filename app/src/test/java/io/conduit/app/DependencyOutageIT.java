@@ -66,8 +66,19 @@ class DependencyOutageIT {
         long started = System.nanoTime();
         var down = http.get("/api/articles");
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+        long probed = awaitStatus(
+                () -> "DOWN"
+                                .equals(http.get("/health/ready")
+                                        .json()
+                                        .at("/checks/postgres")
+                                        .asText())
+                        ? 1
+                        : 0,
+                1,
+                Duration.ofSeconds(5));
         var ready = http.get("/health/ready");
 
+        assertThat(probed).as("seconds until the background probe saw it").isLessThanOrEqualTo(5);
         assertThat(down.status()).isEqualTo(503);
         assertThat(down.header("Retry-After")).isNotNull();
         assertThat(down.errors()).containsKey("database");

@@ -126,7 +126,12 @@ final class ConduitRules {
     ArchRule frameworksAtTheEdges() {
         return CompositeArchRule.of(List.of(
                         onlyIn("io.javalin..", "Routes|Module", root + ".platform.http..", root + ".app.."),
-                        onlyIn("org.jdbi..", "Repository|Service|Module", root + ".platform.events..", root + ".app.."),
+                        onlyIn(
+                                "org.jdbi..",
+                                "Repository|Service|Module",
+                                root + ".platform.events..",
+                                root + ".platform.idempotency..",
+                                root + ".app.."),
                         onlyIn("redis.clients..", "SessionStore", root + ".platform.redis..", root + ".app.."),
                         onlyIn("com.zaxxer.hikari..", "", root + ".app.."),
                         onlyIn("org.flywaydb..", "", root + ".app.."),

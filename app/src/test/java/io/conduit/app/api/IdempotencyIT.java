@@ -167,4 +167,107 @@ class IdempotencyIT {
                         .isNull())
                 .isTrue();
     }
+
+    @Test
+    void neverRunsACommittedRequestAgainWhenItsResponseWasLost() throws Exception {
+        var author = Users.register(http);
+        String key = UUID.randomUUID().toString();
+        String title = Users.unique("Lost");
+        String body = article(title, "d", "b", List.of());
+        assertThat(http.post("/api/articles", body, "Idempotency-Key", key, "Authorization", "Token " + author.token())
+                        .status())
+                .isEqualTo(201);
+        // As if the instance died after the commit and before it kept the response, long ago.
+        rewrite(
+                "state = 'committed', status = null, body = null, lease_until = now() - interval '1 hour'",
+                recordOf(title));
+
+        var retry =
+                http.post("/api/articles", body, "Idempotency-Key", key, "Authorization", "Token " + author.token());
+
+        assertThat(retry.status()).isEqualTo(409);
+        assertThat(retry.errors().get("Idempotency-Key").toString()).contains("carried out");
+        assertThat(articlesBy(author.username())).isEqualTo(1);
+    }
+
+    @Test
+    void refusesARetryWhileTheLeaseHoldsAndLetsItTakeOverOnceTheAttemptDiedBeforeCommitting() throws Exception {
+        var author = Users.register(http);
+        String key = UUID.randomUUID().toString();
+        String title = Users.unique("Died");
+        String body = article(title, "d", "b", List.of());
+        var first =
+                http.post("/api/articles", body, "Idempotency-Key", key, "Authorization", "Token " + author.token());
+        assertThat(http.delete(
+                                "/api/articles/"
+                                        + first.json().at("/article/slug").asText(),
+                                "Authorization",
+                                "Token " + author.token())
+                        .status())
+                .isEqualTo(204);
+        // As if the attempt had claimed the key and its instance died before it committed anything.
+        String record = recordOf(title);
+        rewrite("state = 'running', status = null, body = null, lease_until = now() + interval '1 minute'", record);
+
+        var whileHeld =
+                http.post("/api/articles", body, "Idempotency-Key", key, "Authorization", "Token " + author.token());
+        rewrite("lease_until = now() - interval '1 second'", record);
+        var afterLease =
+                http.post("/api/articles", body, "Idempotency-Key", key, "Authorization", "Token " + author.token());
+
+        assertThat(whileHeld.status()).isEqualTo(409);
+        assertThat(whileHeld.header("Retry-After")).isEqualTo("1");
+        assertThat(whileHeld.errors().get("Idempotency-Key").toString()).contains("still running");
+        assertThat(afterLease.status()).isEqualTo(201);
+        assertThat(afterLease.header("Idempotent-Replayed")).isNull();
+        assertThat(articlesBy(author.username())).isEqualTo(1);
+    }
+
+    @Test
+    void keepsTheRecordInPostgresMarkedDoneWithTheResponse() throws Exception {
+        var author = Users.register(http);
+        String title = Users.unique("Kept");
+        http.post(
+                "/api/articles",
+                article(title, "d", "b", List.of()),
+                "Idempotency-Key",
+                UUID.randomUUID().toString(),
+                "Authorization",
+                "Token " + author.token());
+
+        assertThat(Database.count(
+                        "select count(*) from platform.idempotency_key where state = 'done' and status = 201"
+                                + " and body like ?",
+                        "%" + title + "%"))
+                .isEqualTo(1);
+    }
+
+    /** The stored key of the one record whose response mentions {@code text}. */
+    private static String recordOf(String text) throws Exception {
+        try (var connection = Database.connect();
+                var statement =
+                        connection.prepareStatement("select key from platform.idempotency_key where body like ?")) {
+            statement.setString(1, "%" + text + "%");
+            try (var rs = statement.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static void rewrite(String assignments, String record) throws Exception {
+        try (var connection = Database.connect();
+                var statement = connection.prepareStatement(
+                        "update platform.idempotency_key set " + assignments + " where key = ?")) {
+            statement.setString(1, record);
+            assertThat(statement.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    private static int articlesBy(String username) {
+        return http.get("/api/articles?author=" + username)
+                .json()
+                .get("articlesCount")
+                .asInt();
+    }
 }

@@ -50,11 +50,13 @@ final class UserService implements Users {
 
         String hash = hasher.hash(user.password());
         var now = Timestamps.apiPrecision(clock.instant());
-        UserRow row = jdbi.inTransaction(h -> {
+        // The session is created before the commit: if Redis cannot take it, the user is not
+        // registered either, and a retry starts afresh instead of finding its own name taken.
+        return jdbi.inTransaction(h -> {
             repository.ensureFree(h, user.username(), user.email(), null);
-            return repository.insert(h, user, hash, now);
+            UserRow row = repository.insert(h, user, hash, now);
+            return new AuthenticatedUser(row, sessions.create(row.id()));
         });
-        return new AuthenticatedUser(row, sessions.create(row.id()));
     }
 
     AuthenticatedUser login(String email, String password) {
@@ -111,7 +113,7 @@ final class UserService implements Users {
             String username = changes.username() == null ? user.username() : changes.username();
             String email = changes.email() == null ? user.email() : changes.email();
             repository.ensureFree(h, username, email, user.id());
-            return repository.update(
+            UserRow changed = repository.update(
                     h,
                     new UserRow(
                             user.id(),
@@ -122,11 +124,14 @@ final class UserService implements Users {
                             changes.imageSent() ? changes.image() : user.image(),
                             user.createdAt(),
                             now));
+            if (newHash != null) {
+                // Before the commit: a password that changed while the other sessions live on
+                // would leave a stolen token working. The other way round only logs them out.
+                sessions.revokeAll(caller.userId(), caller.token());
+            }
+            return changed;
         });
         cache.invalidate();
-        if (newHash != null) {
-            sessions.revokeAll(caller.userId(), caller.token());
-        }
         return new AuthenticatedUser(updated, caller.token());
     }
 

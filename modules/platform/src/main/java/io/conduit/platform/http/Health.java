@@ -5,10 +5,14 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -26,11 +30,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       the recovery slower. Requests that need the missing dependency answer 503 with
  *       {@code Retry-After} on their own; the rest keep working.
  * </ul>
+ *
+ * <p>The dependencies are probed in the background once a second, never on the request: a probe of
+ * a PostgreSQL that is down waits for the pool's connection timeout, and a health check that slow
+ * would time out at the load balancer and take the instance out after all.
  */
-final class Health {
+final class Health implements AutoCloseable {
+    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+
     private final List<HealthCheck> checks;
     private final AtomicBoolean draining;
     private final Map<String, Boolean> lastState = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService prober;
 
     Health(List<HealthCheck> checks, AtomicBoolean draining, MeterRegistry registry) {
         this.checks = List.copyOf(checks);
@@ -42,6 +53,17 @@ final class Health {
                     .description("1 when the last readiness probe reached the dependency")
                     .register(registry);
         }
+        this.prober = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("health-probe").factory());
+        probeAll();
+        prober.scheduleWithFixedDelay(
+                this::probeAll, PROBE_INTERVAL.toMillis(), PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void probeAll() {
+        for (HealthCheck check : checks) {
+            lastState.put(check.name(), probe(check));
+        }
     }
 
     void register(RoutesConfig routes) {
@@ -52,9 +74,7 @@ final class Health {
     private void ready(Context ctx) {
         var results = new LinkedHashMap<String, String>();
         for (HealthCheck check : checks) {
-            boolean ok = probe(check);
-            lastState.put(check.name(), ok);
-            results.put(check.name(), ok ? "UP" : "DOWN");
+            results.put(check.name(), lastState.getOrDefault(check.name(), false) ? "UP" : "DOWN");
         }
         boolean isDraining = draining.get();
         ctx.header("Cache-Control", "no-store");
@@ -68,5 +88,10 @@ final class Health {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    @Override
+    public void close() {
+        prober.shutdownNow();
     }
 }

@@ -1,13 +1,12 @@
 package io.conduit.platform.http;
 
-import io.conduit.platform.redis.IdempotencyStore;
+import io.conduit.platform.idempotency.IdempotencyStore;
 import io.conduit.platform.redis.RateLimiter;
 import io.conduit.platform.redis.Redis;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,12 +30,11 @@ public final class HttpServer {
     public static final List<String> API_PREFIXES = List.of("/api", "/api/v1");
 
     private static final String JSON_UTF8 = "application/json; charset=utf-8";
-    /** How long an Idempotency-Key stays claimed by a request that never finishes (its instance died). */
-    private static final Duration IDEMPOTENCY_LEASE = Duration.ofMinutes(1);
 
     private final Javalin app;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final List<String> routes;
+    private final Health health;
 
     private HttpServer(
             HttpSettings settings,
@@ -44,14 +42,15 @@ public final class HttpServer {
             List<HttpModule> modules,
             List<HealthCheck> checks,
             Redis redis,
+            IdempotencyStore idempotencyStore,
             MeterRegistry registry) {
         var cors = new Cors(settings.corsOrigins());
         var authentication = new Authentication(authenticator);
         var accessLog = new AccessLog(registry);
         var rateLimiting = new RateLimiting(new RateLimiter(redis, registry), settings.rateLimits(), registry);
-        var idempotency = new Idempotency(
-                new IdempotencyStore(redis, IDEMPOTENCY_LEASE, settings.idempotencyRetention()), registry);
+        var idempotency = new Idempotency(idempotencyStore, registry);
         var health = new Health(checks, draining, registry);
+        this.health = health;
         var unroled = new ArrayList<String>();
         var registered = new ArrayList<String>();
         this.app = Javalin.create(config -> {
@@ -125,8 +124,9 @@ public final class HttpServer {
             List<HttpModule> modules,
             List<HealthCheck> checks,
             Redis redis,
+            IdempotencyStore idempotency,
             MeterRegistry registry) {
-        var server = new HttpServer(settings, authenticator, modules, checks, redis, registry);
+        var server = new HttpServer(settings, authenticator, modules, checks, redis, idempotency, registry);
         server.app.start();
         log.atInfo().addKeyValue("port", server.port()).log("API listening on port {}", server.port());
         return server;
@@ -154,5 +154,6 @@ public final class HttpServer {
     public void stop() {
         draining.set(true);
         app.stop();
+        health.close();
     }
 }

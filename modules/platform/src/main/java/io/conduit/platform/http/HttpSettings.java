@@ -13,7 +13,6 @@ import java.util.List;
  * @param stopTimeout how long in-flight requests may take to finish once the server stops
  * @param trustedProxyHops how many proxies in front (the ALB is one) may set {@code X-Forwarded-For}
  * @param rateLimits the request limits, kept in Redis
- * @param idempotencyRetention how long a response to a request with an Idempotency-Key is replayed
  */
 public record HttpSettings(
         int port,
@@ -22,8 +21,7 @@ public record HttpSettings(
         Duration idleTimeout,
         Duration stopTimeout,
         int trustedProxyHops,
-        RateLimits rateLimits,
-        Duration idempotencyRetention) {
+        RateLimits rateLimits) {
     public HttpSettings {
         corsOrigins = List.copyOf(corsOrigins);
     }

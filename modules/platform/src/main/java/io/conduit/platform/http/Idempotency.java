@@ -1,7 +1,9 @@
 package io.conduit.platform.http;
 
 import io.conduit.platform.Invalid;
-import io.conduit.platform.redis.IdempotencyStore;
+import io.conduit.platform.idempotency.Claim;
+import io.conduit.platform.idempotency.IdempotencyStore;
+import io.conduit.platform.idempotency.IdempotencyStore.Outcome;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.Counter;
@@ -20,8 +22,9 @@ import java.util.regex.Pattern;
  * scoped to the caller (the user, else the client address). The first response, status and body, is
  * kept for the retention period and a retry with the same key and the same request gets it again,
  * byte for byte, without acting again ({@code Idempotent-Replayed: true}). A retry while the first
- * still runs gets 409; the same key with a different request gets 422. 5xx answers are not kept:
- * the retry runs again.
+ * still runs gets 409 with {@code Retry-After}; the same key with a different request gets 422. A 5xx
+ * is not kept and the retry runs again, unless the request had already committed its change: then
+ * the retry gets 409 saying it was carried out, never a second write (see {@link IdempotencyStore}).
  */
 final class Idempotency {
     static final String HEADER = "Idempotency-Key";
@@ -33,12 +36,14 @@ final class Idempotency {
     private final Counter replays;
     private final Counter conflicts;
     private final Counter mismatches;
+    private final Counter carriedOut;
 
     Idempotency(IdempotencyStore store, MeterRegistry registry) {
         this.store = store;
         this.replays = counter(registry, "replayed");
         this.conflicts = counter(registry, "in_progress");
         this.mismatches = counter(registry, "mismatch");
+        this.carriedOut = counter(registry, "carried_out");
     }
 
     /** Before the handler: claim the key, or answer from what the first request left. */
@@ -53,48 +58,49 @@ final class Idempotency {
         String scoped = scope(ctx) + ":" + sha256(key);
         String fingerprint = sha256(
                 ctx.method().name() + " " + ctx.path() + "\n" + new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8));
-        var stored = store.claim(scoped, fingerprint);
-        if (stored.isEmpty()) {
-            ctx.attribute(KEY_ATTRIBUTE, scoped);
-            return;
+        switch (store.claim(scoped, fingerprint)) {
+            case Outcome.Claimed claimed -> ctx.attribute(KEY_ATTRIBUTE, claimed.claim());
+            case Outcome.Mismatch _ -> {
+                mismatches.increment();
+                throw new Invalid(HEADER, "was already used for a different request");
+            }
+            case Outcome.Running _ -> {
+                conflicts.increment();
+                ctx.header("Retry-After", "1");
+                refuse(ctx, "a request with this key is still running");
+            }
+            case Outcome.CarriedOut _ -> {
+                carriedOut.increment();
+                refuse(ctx, "a request with this key was carried out, but its response was lost");
+            }
+            case Outcome.Replay replay -> {
+                replays.increment();
+                ctx.header("Idempotent-Replayed", "true");
+                ctx.status(replay.status());
+                if (replay.contentType() != null && !replay.contentType().isEmpty()) {
+                    ctx.contentType(replay.contentType());
+                }
+                String body = replay.body();
+                ctx.result(body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8));
+                ctx.skipRemainingHandlers();
+            }
         }
-        if (!stored.get().fingerprint().equals(fingerprint)) {
-            mismatches.increment();
-            throw new Invalid(HEADER, "was already used for a different request");
-        }
-        if (!stored.get().done()) {
-            conflicts.increment();
-            ctx.header("Retry-After", "1");
-            ctx.status(409)
-                    .json(new ErrorResponses.ErrorBody(
-                            Map.of(HEADER, List.of("a request with this key is still running"))));
-            ctx.skipRemainingHandlers();
-            return;
-        }
-        replays.increment();
-        ctx.header("Idempotent-Replayed", "true");
-        ctx.status(stored.get().status());
-        if (stored.get().contentType() != null && !stored.get().contentType().isEmpty()) {
-            ctx.contentType(stored.get().contentType());
-        }
-        String body = stored.get().body();
-        ctx.result(body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void refuse(Context ctx, String why) {
+        ctx.status(409).json(new ErrorResponses.ErrorBody(Map.of(HEADER, List.of(why))));
         ctx.skipRemainingHandlers();
     }
 
     /** After the handler (and the error mapper): keep the response, or free the key after a 5xx. */
     void end(Context ctx) {
-        String scoped = ctx.attribute(KEY_ATTRIBUTE);
-        if (scoped == null) {
-            return;
-        }
-        if (ctx.statusCode() >= 500) {
-            store.release(scoped);
+        Claim claim = ctx.attribute(KEY_ATTRIBUTE);
+        if (claim == null) {
             return;
         }
         String body = ctx.result();
         String contentType = ctx.res().getContentType();
-        store.complete(scoped, ctx.statusCode(), contentType == null ? "" : contentType, body == null ? "" : body);
+        store.finish(claim, ctx.statusCode(), contentType == null ? "" : contentType, body == null ? "" : body);
     }
 
     private static String scope(Context ctx) {
