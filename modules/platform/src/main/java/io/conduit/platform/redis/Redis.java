@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -28,10 +30,16 @@ import redis.clients.jedis.exceptions.JedisException;
  * Redis, calls fail at once for two seconds instead of each waiting for the connect timeout, then a
  * few trial calls decide whether it closes again. Resilience4j rather than a hand-written breaker:
  * its sliding window, half-open probing and metrics are exactly what is needed, well tested, and
- * small. Broken pooled connections are discarded by Jedis and replaced on the next borrow, so a
- * failover (DNS moved, {@code READONLY} from the old primary) heals by itself.
+ * small.
+ *
+ * <p>After a failover the pool still holds connections to the demoted primary, which answers
+ * {@code PING} (so idle tests keep them) but refuses writes with {@code READONLY}. The first such
+ * answer empties the pool, and the command is sent once more on a new connection, which follows
+ * the primary endpoint to the new primary. Sending it again is safe: a node that answers {@code
+ * READONLY}, {@code LOADING}, {@code MASTERDOWN} or {@code EXECABORT} did not run the command.
  */
 public final class Redis implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Redis.class);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
     private final JedisPool pool;
@@ -81,27 +89,51 @@ public final class Redis implements AutoCloseable {
     }
 
     private <T> T attempt(Function<Jedis, T> command) {
+        try {
+            return once(command);
+        } catch (FailedOver e) {
+            log.warn("redis node is not the primary ({}); reconnecting every pooled connection", e.getMessage());
+            pool.clear();
+            try {
+                return once(command);
+            } catch (FailedOver again) {
+                throw unavailable();
+            }
+        }
+    }
+
+    private <T> T once(Function<Jedis, T> command) {
         Jedis jedis;
         try {
             jedis = pool.getResource();
         } catch (JedisException e) {
-            throw unavailable(); // cannot connect, or no free connection within the borrow timeout
+            // cannot connect, or no free connection within the borrow timeout
+            log.warn("redis is unavailable: {}", rootMessage(e));
+            throw unavailable();
         }
         try {
             return command.apply(jedis);
         } catch (JedisConnectionException e) {
+            log.warn("redis is unavailable: {}", rootMessage(e));
             throw unavailable(); // Jedis marks the connection broken; the pool drops it
         } catch (JedisDataException e) {
             if (isFailoverError(e)) {
-                // This connection reached a node that is no longer the primary: drop it, so the next
-                // borrow connects again and follows the primary endpoint to the new primary.
+                // This connection reached a node that is no longer the primary: drop it.
                 jedis.getConnection().setBroken();
-                throw unavailable();
+                throw new FailedOver(e.getMessage());
             }
             throw e;
         } finally {
             closeQuietly(jedis);
         }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     /** Returning a broken connection can itself fail (the socket is gone): the caller's error matters more. */
@@ -142,6 +174,13 @@ public final class Redis implements AutoCloseable {
                         || message.startsWith("LOADING")
                         || message.startsWith("MASTERDOWN")
                         || message.startsWith("EXECABORT"));
+    }
+
+    /** A node answered that it is not (or not yet) the primary; the command did not run. */
+    private static final class FailedOver extends RuntimeException {
+        FailedOver(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private static Unavailable unavailable() {
