@@ -5,6 +5,9 @@ import de.mkammerer.argon2.Argon2Factory;
 import io.conduit.platform.Unavailable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -14,6 +17,10 @@ import java.util.function.Supplier;
  * implementation (argon2-jvm). At most {@code concurrency} hashes run at once, so a login flood
  * costs at most {@code concurrency × 19 MiB}; a caller that waits longer than the queue timeout
  * gets a 503 instead of piling up.
+ *
+ * <p>The hashing runs on its own platform threads, one per permit, while the request's virtual
+ * thread waits unmounted: a native call pins the carrier thread it runs on, and with hashing on the
+ * carriers a login burst would stall every other request of the instance until it passed.
  */
 final class PasswordHasher {
     static final int MEMORY_KIB = 19 * 1024;
@@ -23,10 +30,13 @@ final class PasswordHasher {
 
     private final Argon2 argon2 = Argon2Factory.create(Argon2Factory.Argon2Types.ARGON2id);
     private final Semaphore permits;
+    private final ExecutorService hashers;
     private final String decoy;
 
     PasswordHasher(int concurrency) {
         this.permits = new Semaphore(concurrency, true);
+        this.hashers = Executors.newFixedThreadPool(
+                concurrency, Thread.ofPlatform().daemon().name("argon2-", 1).factory());
         this.decoy = hash("decoy password for unknown users");
     }
 
@@ -73,7 +83,15 @@ final class PasswordHasher {
             throw new Unavailable("password hashing", Duration.ofSeconds(1));
         }
         try {
-            return work.get();
+            return hashers.submit(work::get).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("password hashing", Duration.ofSeconds(1));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("password hashing failed", e.getCause());
         } finally {
             permits.release();
         }
