@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317 # the drill functions are called by name from the dispatch loop
 # The failure drills (docs/cluster.md), each bounded in time and under steady load from load.py:
 #   a   kill -9 of one instance; the ASG stand-in starts a new one on the same port
 #   b   rolling replacement of all three instances, one at a time, as an ASG instance refresh

@@ -77,7 +77,7 @@ done
 cp "$jar_src" "$CLUSTER_DIR/conduit.jar"
 DB_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 REDIS_PASSWORD=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+PG_BIN=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 PG_OS_USER=$(id -un)
 if [[ $EUID -eq 0 ]]; then
   PG_OS_USER=postgres

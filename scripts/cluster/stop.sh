@@ -35,7 +35,7 @@ else
   for name in $(by_prefix 'redis-'); do stop_named "$name" TERM 15; done
   for name in $(by_prefix 'postgres$'); do stop_named "$name" INT 60; done   # SIGINT: fast shutdown
   # Anything else recorded (a load driver of drills.sh)
-  for name in $(awk '{print $1}' "$pids_file"); do stop_named "$name" TERM 10; done
+  while read -r name _ <&3; do stop_named "$name" TERM 10; done 3< <(awk '{print $1}' "$pids_file")
   clog "stopped the cluster in $CLUSTER_DIR"
 fi
 
