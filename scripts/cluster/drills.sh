@@ -30,7 +30,6 @@
 #   DRILL_LATE_RETRY=0                               experiment, not a criterion: after the load,
 #       wait this long and retry once every write the client had given up on, with its key
 set -Eeuo pipefail
-# shellcheck disable=SC2317  # the drill_* functions and the trap handler are called indirectly
 # shellcheck source=scripts/cluster/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
