@@ -15,7 +15,7 @@
 --   follows    every user follows 20-50 others, popular (prolific) authors are followed more
 --   favorites  about :favorites, popular articles favorited more
 --   comments   :comments, popular articles commented more, 1-4 sentences each
---   counters   articles.tag.article_count and articles.totals.article_count exact
+--   counters   articles.tag, articles.totals and articles.author_totals article_count exact
 \set ON_ERROR_STOP on
 \timing off
 -- synchronous_commit stays on: with asynchronous commit the VACUUM below could not set the
@@ -244,6 +244,9 @@ delete from articles.tag;
 insert into articles.tag (name, article_count)
 select tag, count(*) from articles.article_tag group by tag;
 update articles.totals set article_count = (select count(*) from articles.article);
+delete from articles.author_totals;
+insert into articles.author_totals (author_id, article_count)
+select author_id, count(*) from articles.article group by author_id;
 
 commit;
 
@@ -256,6 +259,7 @@ vacuum (analyze) articles.article_tag;
 vacuum (analyze) articles.favorite;
 vacuum (analyze) articles.tag;
 vacuum (analyze) articles.totals;
+vacuum (analyze) articles.author_totals;
 vacuum (analyze) comments.comment;
 
 select 'users' as "table", count(*) as rows from identity.user_account

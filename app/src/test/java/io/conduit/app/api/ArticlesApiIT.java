@@ -332,6 +332,45 @@ class ArticlesApiIT {
     }
 
     @Test
+    void mergesTheFollowedAuthorsNewestFirstAcrossPagesAndCountsCreatesAndDeletes() {
+        var reader = Users.register(http);
+        var first = Users.register(http);
+        var second = Users.register(http);
+        var written = new java.util.ArrayList<String>();
+        for (int i = 0; i < 6; i++) {
+            var author = i % 3 == 0 ? second : first; // interleaved, unevenly
+            written.add(
+                    0,
+                    create(http, author.token(), Users.unique("Merged " + i), List.of())
+                            .get("slug")
+                            .asText());
+        }
+        http.post("/api/profiles/" + first.username() + "/follow", "", token(reader.token()));
+        http.post("/api/profiles/" + second.username() + "/follow", "", token(reader.token()));
+
+        var page1 = http.get("/api/articles/feed?limit=4&offset=0", token(reader.token()));
+        var page2 = http.get("/api/articles/feed?limit=4&offset=4", token(reader.token()));
+        var pages = new java.util.ArrayList<>(slugs(page1));
+        pages.addAll(slugs(page2));
+
+        assertThat(pages).containsExactlyElementsOf(written);
+        assertThat(page2.json().get("articlesCount").asInt()).isEqualTo(6);
+        assertThat(http.delete("/api/articles/" + written.get(2), token(second.token())) // i = 3, by second
+                        .status())
+                .isEqualTo(204);
+        assertThat(http.get("/api/articles/feed", token(reader.token()))
+                        .json()
+                        .get("articlesCount")
+                        .asInt())
+                .isEqualTo(5);
+        assertThat(http.get("/api/articles?author=" + second.username())
+                        .json()
+                        .get("articlesCount")
+                        .asInt())
+                .isEqualTo(1);
+    }
+
+    @Test
     void computesFollowingOfTheAuthorForTheCallerOnSingleArticlesAndLists() {
         var author = Users.register(http);
         var follower = Users.register(http);

@@ -26,6 +26,11 @@ record ArticleFilter(
         return tag == null && author == null && favoritedBy == null && authors == null;
     }
 
+    /** The feed: only a set of authors. */
+    boolean isAuthorsOnly() {
+        return authors != null && tag == null && author == null && favoritedBy == null;
+    }
+
     boolean isTagOnly() {
         return tag != null && author == null && favoritedBy == null && authors == null;
     }

@@ -59,6 +59,15 @@ final class ArticleRepository {
             update articles.tag set article_count = article_count - 1 where name = any(:tags)
             """;
     private static final String COUNT_TOTAL = "update articles.totals set article_count = article_count + :delta";
+    private static final String COUNT_AUTHOR_UP = """
+            insert into articles.author_totals (author_id, article_count) values (:author, 1)
+            on conflict (author_id) do update set article_count = articles.author_totals.article_count + 1
+            """;
+    private static final String COUNT_AUTHOR_DOWN =
+            "update articles.author_totals set article_count = article_count - 1 where author_id = :author";
+    private static final String AUTHORS_TOTAL = """
+            select coalesce(sum(article_count), 0) from articles.author_totals where author_id = any(:authors)
+            """;
     private static final String TAGS_IN_USE = "select name from articles.tag where article_count > 0 order by name";
     private static final String FAVORITE = """
             insert into articles.favorite (article_id, user_id, created_at) values (:id, :user, :now)
@@ -108,8 +117,18 @@ final class ArticleRepository {
                     .mapTo(Long.class)
                     .one();
         }
+        if (filter.isAuthorsOnly()) {
+            return h.createQuery(AUTHORS_TOTAL)
+                    .bindArray("authors", Long.class, authorIds(filter))
+                    .mapTo(Long.class)
+                    .one();
+        }
         Query query = h.createQuery("select count(*)" + from(filter) + where(filter));
         return bindFilter(query, filter).mapTo(Long.class).one();
+    }
+
+    private static List<Long> authorIds(ArticleFilter filter) {
+        return filter.authors().stream().map(UserId::value).toList();
     }
 
     private static String from(ArticleFilter filter) {
@@ -146,10 +165,7 @@ final class ArticleRepository {
             query.bind("favoritedBy", filter.favoritedBy().value());
         }
         if (filter.authors() != null) {
-            query.bindArray(
-                    "authors",
-                    Long.class,
-                    filter.authors().stream().map(UserId::value).toList());
+            query.bindArray("authors", Long.class, authorIds(filter));
         }
         return query;
     }
@@ -175,6 +191,7 @@ final class ArticleRepository {
                 .one();
         addTags(h, new ArticleId(id), article.tags(), now);
         h.createUpdate(COUNT_TOTAL).bind("delta", 1).execute();
+        h.createUpdate(COUNT_AUTHOR_UP).bind("author", author.value()).execute();
         return new ArticleId(id);
     }
 
@@ -218,7 +235,7 @@ final class ArticleRepository {
                 .execute();
     }
 
-    void delete(Handle h, ArticleId id, List<String> tags) {
+    void delete(Handle h, ArticleId id, UserId author, List<String> tags) {
         String[] sorted = tags.stream().sorted().toArray(String[]::new);
         if (sorted.length > 0) {
             h.createUpdate(COUNT_TAGS_DOWN)
@@ -227,6 +244,7 @@ final class ArticleRepository {
         }
         h.createUpdate(DELETE).bind("id", id.value()).execute();
         h.createUpdate(COUNT_TOTAL).bind("delta", -1).execute();
+        h.createUpdate(COUNT_AUTHOR_DOWN).bind("author", author.value()).execute();
     }
 
     List<String> tagsInUse(Handle h) {

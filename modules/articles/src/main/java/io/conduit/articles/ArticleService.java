@@ -153,7 +153,7 @@ final class ArticleService implements Articles {
     void delete(UserId caller, String slug) {
         jdbi.useTransaction(h -> {
             ArticleRow article = owned(h, slug, caller);
-            repository.delete(h, article.id(), article.tags());
+            repository.delete(h, article.id(), article.authorId(), article.tags());
             events.publish(h, new ArticleDeleted(article.id(), clock.instant()));
         });
         cache.invalidate();
