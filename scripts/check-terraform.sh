@@ -12,6 +12,10 @@
 #      fake credentials, data sources answered by terraform/policy/fake_aws.py
 #      on 127.0.0.1), saved as JSON under terraform/.plans/ and checked by
 #      terraform/policy/check_plan.py
+#   5. once that passes, the negative self-test terraform/policy/mutate_plan.py:
+#      copies of the plan JSON that each break one HA/security property (RDS
+#      Multi-AZ off, IMDSv1, app port open to 0.0.0.0/0, ...) must each make
+#      check_plan.py fail on that property ("PASS policy catches <mutation>")
 #
 # Nothing reaches the network: the hashicorp/aws provider comes from the local
 # filesystem mirror (found with find), registries are excluded, the run moves
@@ -269,6 +273,22 @@ EOF
     failed=$((failed + $(grep -c '^FAIL ' "$work/logs/policy-$env.log" || true)))
     if [[ $policy_rc -ne 0 ]] && ! grep -q '^FAIL ' "$work/logs/policy-$env.log"; then
       fail "policy checks envs/$env ran"
+    fi
+    # Negative self-test: only meaningful when the unmutated plan passes.
+    if [[ $policy_rc -eq 0 ]]; then
+      if python3 "$tree/policy/mutate_plan.py" --env "$env" "$env_dir/plan.json" >"$work/logs/selftest-$env.log" 2>&1; then
+        selftest_rc=0
+      else
+        selftest_rc=$?
+      fi
+      cat "$work/logs/selftest-$env.log"
+      passed=$((passed + $(grep -c '^PASS ' "$work/logs/selftest-$env.log" || true)))
+      failed=$((failed + $(grep -c '^FAIL ' "$work/logs/selftest-$env.log" || true)))
+      if [[ $selftest_rc -ne 0 ]] && ! grep -q '^FAIL ' "$work/logs/selftest-$env.log"; then
+        fail "policy self-test envs/$env ran"
+      fi
+    else
+      echo "policy self-test envs/$env skipped: the unmutated plan fails the policy"
     fi
   fi
 done

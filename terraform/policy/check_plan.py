@@ -58,7 +58,8 @@ class Plan:
         return (prefix + "." if prefix else "") + rc["type"] + "." + rc["name"]
 
     def instances(self, base_address):
-        return [rc for rc in self.changes if self.base(rc) == base_address]
+        """Planned instances of module.x.aws_y.z, or the one instance module.x.aws_y.z[0]."""
+        return [rc for rc in self.changes if base_address in (self.base(rc), rc["address"])]
 
     # ---------------------------------------------------- configuration --
     @staticmethod
@@ -80,8 +81,8 @@ class Plan:
 
     @staticmethod
     def _specific(refs):
-        """Drop coarse references (module.app) when a finer one (module.app.x) exists."""
-        return [r for r in refs if not any(o != r and o.startswith(r + ".") for o in refs)]
+        """Drop coarse references (module.app, var.x) when a finer one (module.app.x, var.x[0]) exists."""
+        return [r for r in refs if not any(o != r and o.startswith((r + ".", r + "[")) for o in refs)]
 
     def resolve_expr(self, path, expr, res_cfg=None, depth=0):
         """Set of origins of an expression: resource base addresses, 'const:<v>', or 'unresolved:<ref>'."""
@@ -106,6 +107,8 @@ class Plan:
         parts = ref.split(".")
         head = parts[0]
         if head == "var":
+            if "[" in parts[1]:  # one element of a variable: which one is not followed
+                return {"unresolved:" + ref}
             if not path:
                 return {"rootvar:" + parts[1]}
             parent, call = path[:-1], path[-1]

@@ -1,0 +1,351 @@
+#!/usr/bin/env python3
+"""Negative self-test of check_plan.py: broken copies of a plan must fail the policy.
+
+Usage: mutate_plan.py --env production plan.json [--keep DIR]
+       mutate_plan.py --list
+
+Takes the JSON of an offline plan that passes check_plan.py and, for every
+mutation below, writes a copy that breaks exactly one HA/security property
+(RDS Multi-AZ off, IMDSv1 allowed, app port open to 0.0.0.0/0, ...), runs
+check_plan.py on it and requires that it exits non-zero AND prints a FAIL line
+for the check that owns that property. One line per mutation:
+
+    PASS policy catches <mutation> (envs/<env>)
+    FAIL policy misses <mutation> (envs/<env>): <why>
+
+Exit status 1 when any mutation is missed, cannot be applied to the plan, or
+the unmutated plan does not pass in the first place. Pure JSON edits: the
+mutations change the planned values (resource_changes[].change.after) and,
+where check_plan.py follows wiring, the configuration part of the plan, the
+same way `terraform show -json` would show the broken Terraform code.
+--keep DIR leaves the mutated copies in DIR (<env>.<mutation>.json).
+"""
+import argparse
+import copy
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CHECKER = os.path.join(HERE, "check_plan.py")
+sys.dont_write_bytecode = True  # no __pycache__ next to the checker
+sys.path.insert(0, HERE)
+import check_plan  # noqa: E402  (Plan: wiring resolution, the ports the policy uses)
+
+
+class Inapplicable(Exception):
+    """The plan has nothing this mutation could break."""
+
+
+# ------------------------------------------------------------- helpers --
+def planned(doc, rtype):
+    rcs = [rc for rc in doc.get("resource_changes", [])
+           if rc.get("mode") == "managed" and rc["type"] == rtype and "delete" not in rc["change"]["actions"]]
+    if not rcs:
+        raise Inapplicable(f"no {rtype} in the plan")
+    return rcs
+
+
+def after(rc):
+    return rc["change"]["after"]
+
+
+def first_block(value, what):
+    if not value:
+        raise Inapplicable(f"no {what} block")
+    return value[0]
+
+
+def module_config(doc, rc):
+    module = doc["configuration"]["root_module"]
+    for call in check_plan.Plan._path_of(rc):
+        module = module["module_calls"][call]["module"]
+    return module
+
+
+def resource_config(doc, rc):
+    for res in module_config(doc, rc).get("resources", []):
+        if res["mode"] == "managed" and res["type"] == rc["type"] and res["name"] == rc["name"]:
+            return res
+    raise Inapplicable(f"no configuration for {rc['address']}")
+
+
+def add_copy(doc, template, name, after_changes, expr_changes):
+    """Add a new resource planned like `template` (same module and type), named `name`.
+
+    after_changes: attribute -> planned value (None also clears after_unknown);
+    expr_changes: attribute -> configuration expression (None removes it).
+    """
+    rc = copy.deepcopy(template)
+    rc.pop("index", None)
+    rc["name"] = name
+    rc["address"] = (rc["module_address"] + "." if rc.get("module_address") else "") + rc["type"] + "." + name
+    unknown = rc["change"].get("after_unknown") or {}
+    for attr, value in after_changes.items():
+        rc["change"]["after"][attr] = value
+        unknown.pop(attr, None)
+    cfg = copy.deepcopy(resource_config(doc, template))
+    cfg["name"] = name
+    cfg["address"] = rc["type"] + "." + name
+    cfg.pop("for_each_expression", None)
+    cfg.pop("count_expression", None)
+    for attr, expr in expr_changes.items():
+        if expr is None:
+            cfg["expressions"].pop(attr, None)
+        else:
+            cfg["expressions"][attr] = expr
+    module_config(doc, template)["resources"].append(cfg)
+    doc["resource_changes"].append(rc)
+
+
+def const(value):
+    return {"constant_value": value}
+
+
+def rule_into(doc, role, port):
+    """An aws_vpc_security_group_ingress_rule that admits `port` into the `role` security group."""
+    plan = check_plan.Plan(doc)
+    role_attr = {"app": ("aws_launch_template", "vpc_security_group_ids"),
+                 "db": ("aws_db_instance", "vpc_security_group_ids")}[role]
+    sgs = set()
+    for rc in plan.of_type(role_attr[0]):
+        sgs |= plan.origins(rc, role_attr[1])
+    for rule in plan.of_type("aws_vpc_security_group_ingress_rule"):
+        if plan.origins(rule, "security_group_id") & sgs and check_plan.covers(after(rule), port):
+            return rule
+    raise Inapplicable(f"no ingress rule into the {role} security group on {port}")
+
+
+def open_rule(doc, role, port, name, cidr=None, from_sg_of_template=False):
+    template = rule_into(doc, role, check_plan.APP_PORT if role == "app" else port)
+    after_changes = {"from_port": port, "to_port": port, "ip_protocol": "tcp",
+                     "description": f"mutation {name}"}
+    expr_changes = {"from_port": const(port), "to_port": const(port), "ip_protocol": const("tcp")}
+    if from_sg_of_template:
+        if not template["change"]["after_unknown"].get("referenced_security_group_id"):
+            raise Inapplicable(f"{template['address']} does not reference a security group")
+    else:
+        after_changes.update({"cidr_ipv4": cidr, "referenced_security_group_id": None})
+        expr_changes.update({"cidr_ipv4": const(cidr), "referenced_security_group_id": None})
+    add_copy(doc, template, name, after_changes, expr_changes)
+
+
+# ----------------------------------------------------------- mutations --
+# name -> (check_plan.py check that must FAIL, as a regex matched at the start
+#          of the check name; what the mutation does; function(doc))
+MUTATIONS = {}
+
+
+def mutation(name, expect, what):
+    def register(fn):
+        MUTATIONS[name] = (expect, what, fn)
+        return fn
+    return register
+
+
+@mutation("rds-multi-az-off", r"rds multi_az\b", "aws_db_instance multi_az = false")
+def _rds_single_az(doc):
+    for db in planned(doc, "aws_db_instance"):
+        after(db)["multi_az"] = False
+
+
+@mutation("rds-publicly-accessible", r"rds not public\b", "aws_db_instance publicly_accessible = true")
+def _rds_public(doc):
+    for db in planned(doc, "aws_db_instance"):
+        after(db)["publicly_accessible"] = True
+
+
+@mutation("redis-failover-off", r"redis automatic failover \+ multi-az\b",
+          "replication group automatic_failover_enabled = false, multi_az_enabled = false")
+def _redis_no_failover(doc):
+    for rg in planned(doc, "aws_elasticache_replication_group"):
+        after(rg).update(automatic_failover_enabled=False, multi_az_enabled=False)
+
+
+@mutation("redis-single-node", r"redis automatic failover \+ multi-az\b",
+          "replication group num_cache_clusters = 1 (no replica)")
+def _redis_single_node(doc):
+    for rg in planned(doc, "aws_elasticache_replication_group"):
+        after(rg)["num_cache_clusters"] = 1
+
+
+@mutation("imdsv1-allowed", r"imdsv2 required\b", "launch template metadata_options http_tokens = \"optional\"")
+def _imdsv1(doc):
+    for lt in planned(doc, "aws_launch_template"):
+        first_block(after(lt).get("metadata_options"), "metadata_options")["http_tokens"] = "optional"
+
+
+@mutation("asg-min-size-1", r"asg min_size >= 2\b", "ASG min_size = 1")
+def _asg_min_1(doc):
+    for asg in planned(doc, "aws_autoscaling_group"):
+        after(asg)["min_size"] = 1
+
+
+@mutation("asg-single-subnet", r"asg .* spans >= 3 AZs\b",
+          "only the first of the subnets behind the ASG's vpc_zone_identifier is planned")
+def _asg_one_subnet(doc):
+    plan = check_plan.Plan(doc)
+    drop = set()
+    for asg in plan.of_type("aws_autoscaling_group"):
+        for base in sorted(plan.origins(asg, "vpc_zone_identifier")):
+            subnets = [sn for sn in plan.instances(base) if sn["type"] == "aws_subnet"]
+            drop |= {sn["address"] for sn in subnets[1:]}
+    if not drop:
+        raise Inapplicable("the ASG subnets do not resolve to several planned aws_subnet instances")
+    doc["resource_changes"] = [rc for rc in doc["resource_changes"] if rc["address"] not in drop]
+
+
+@mutation("asg-first-subnet-only", r"asg .* spans >= 3 AZs\b",
+          "ASG vpc_zone_identifier = [<its subnet list>[0]] in the configuration")
+def _asg_indexed_subnet(doc):
+    for asg in planned(doc, "aws_autoscaling_group"):
+        expr = resource_config(doc, asg)["expressions"].get("vpc_zone_identifier") or {}
+        refs = [r for r in expr.get("references", []) if "[" not in r]
+        if not refs:
+            raise Inapplicable("vpc_zone_identifier has no reference to index")
+        # what terraform writes for [var.subnet_ids[0]]: the indexed traversal, then its prefix
+        expr["references"] = [refs[0] + "[0]", refs[0]]
+
+
+@mutation("refresh-min-healthy-90", r"instance refresh min/max healthy 100/200\b",
+          "instance refresh min_healthy_percentage = 90")
+def _refresh_90(doc):
+    for asg in planned(doc, "aws_autoscaling_group"):
+        refresh = first_block(after(asg).get("instance_refresh"), "instance_refresh")
+        first_block(refresh.get("preferences"), "instance_refresh.preferences")["min_healthy_percentage"] = 90
+
+
+@mutation("refresh-auto-rollback-off", r"instance refresh rolling with auto rollback\b",
+          "instance refresh auto_rollback = false")
+def _refresh_no_rollback(doc):
+    for asg in planned(doc, "aws_autoscaling_group"):
+        refresh = first_block(after(asg).get("instance_refresh"), "instance_refresh")
+        first_block(refresh.get("preferences"), "instance_refresh.preferences")["auto_rollback"] = False
+
+
+@mutation("health-check-liveness-path", r"target group health check /health/ready\b",
+          "target group health_check path = /health/live")
+def _liveness_path(doc):
+    for tg in planned(doc, "aws_lb_target_group"):
+        first_block(after(tg).get("health_check"), "health_check")["path"] = "/health/live"
+
+
+@mutation("app-port-open-to-world", r"app port 8080 not reachable from 0\.0\.0\.0/0",
+          "extra ingress rule 0.0.0.0/0 -> app security group on 8080")
+def _app_world(doc):
+    open_rule(doc, "app", check_plan.APP_PORT, "mutation_app_from_world", cidr="0.0.0.0/0")
+
+
+@mutation("admin-port-open-to-world", r"admin port 9090 not reachable\b",
+          "extra ingress rule 0.0.0.0/0 -> app security group on 9090")
+def _admin_world(doc):
+    open_rule(doc, "app", check_plan.ADMIN_PORT, "mutation_admin_from_world", cidr="0.0.0.0/0")
+
+
+@mutation("admin-port-from-alb", r"admin port 9090 not reachable\b",
+          "extra ingress rule ALB security group -> app security group on 9090")
+def _admin_alb(doc):
+    open_rule(doc, "app", check_plan.ADMIN_PORT, "mutation_admin_from_alb", from_sg_of_template=True)
+
+
+@mutation("db-port-from-vpc-cidr", r"db reachable only from the app security group\b",
+          "extra ingress rule 10.0.0.0/8 -> DB security group on 5432")
+def _db_cidr(doc):
+    open_rule(doc, "db", check_plan.DB_PORT, "mutation_db_from_cidr", cidr="10.0.0.0/8")
+
+
+@mutation("data-subnet-route-to-internet", r"data subnets isolated\b",
+          "extra aws_route 0.0.0.0/0 in the data subnets' route table")
+def _data_route(doc):
+    plan = check_plan.Plan(doc)
+    data_subnets = set()
+    for grp in plan.of_type("aws_db_subnet_group") + plan.of_type("aws_elasticache_subnet_group"):
+        data_subnets |= plan.origins(grp, "subnet_ids")
+    tables = sorted({t for assoc in plan.of_type("aws_route_table_association")
+                     if plan.origins(assoc, "subnet_id") & data_subnets
+                     for t in plan.origins(assoc, "route_table_id")})
+    for table in tables:
+        prefix, _, local = table.rpartition("aws_route_table.")
+        templates = [r for r in planned(doc, "aws_route")
+                     if (r.get("module_address") or "") + ("." if r.get("module_address") else "") == prefix]
+        if templates:
+            ref = "aws_route_table." + local
+            add_copy(doc, templates[0], "mutation_data_to_internet",
+                     {"destination_cidr_block": "0.0.0.0/0"},
+                     {"destination_cidr_block": const("0.0.0.0/0"),
+                      "route_table_id": {"references": [ref + ".id", ref]}})
+            return
+    raise Inapplicable(f"no aws_route in the module of the data route tables {tables}")
+
+
+# ---------------------------------------------------------------- run --
+def run_checker(env, path):
+    proc = subprocess.run([sys.executable, CHECKER, "--env", env, path],
+                          capture_output=True, text=True, check=False)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--env")
+    ap.add_argument("--keep", metavar="DIR", help="write the mutated plans into DIR and keep them")
+    ap.add_argument("--list", action="store_true", help="list the mutations and exit")
+    ap.add_argument("plan", nargs="?")
+    args = ap.parse_args()
+    if args.list:
+        for name, (expect, what, _) in MUTATIONS.items():
+            print(f"{name}: {what}  [check: {expect}]")
+        return
+    if not args.env or not args.plan:
+        ap.error("--env and plan are required")
+
+    where = f"envs/{args.env}"
+    rc, out = run_checker(args.env, args.plan)
+    if rc != 0:
+        print(f"FAIL policy self-test {where}: the unmutated plan does not pass check_plan.py (exit {rc})")
+        sys.exit(1)
+    with open(args.plan, encoding="utf-8") as fh:
+        original = fh.read()
+
+    outdir = args.keep or tempfile.mkdtemp(prefix="policy-mutations.")
+    os.makedirs(outdir, exist_ok=True)
+    failed = 0
+    fail_line = re.compile(r"^FAIL policy\[" + re.escape(args.env) + r"\] (.*)$")
+    try:
+        for name, (expect, _, fn) in MUTATIONS.items():
+            doc = json.loads(original)
+            try:
+                fn(doc)
+            except (Inapplicable, KeyError, IndexError, TypeError, AttributeError) as exc:
+                failed += 1
+                print(f"FAIL policy misses {name} ({where}): mutation not applicable: {exc!r}")
+                continue
+            path = os.path.join(outdir, f"{args.env}.{name}.json")
+            with open(path, "w", encoding="utf-8") as fh:
+                json.dump(doc, fh)
+            rc, out = run_checker(args.env, path)
+            fails = [m.group(1) for m in map(fail_line.match, out.splitlines()) if m]
+            caught = [f for f in fails if re.match(expect, f)]
+            if rc != 0 and caught:
+                print(f"PASS policy catches {name} ({where})")
+                continue
+            failed += 1
+            if rc == 0:
+                why = "check_plan.py exited 0"
+            else:
+                tail = " | ".join(out.strip().splitlines()[-3:])
+                why = f"exit {rc} but no FAIL line for '{expect}'; FAIL lines: {fails or tail}"
+            print(f"FAIL policy misses {name} ({where}): {why}")
+    finally:
+        if not args.keep:
+            for f in os.listdir(outdir):
+                os.unlink(os.path.join(outdir, f))
+            os.rmdir(outdir)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
