@@ -135,7 +135,8 @@ def in_progress(payload):
 
 
 def carried_out(payload):
-    """409: an earlier attempt with this key committed, but its response was lost (not run again)."""
+    """409: an earlier attempt with this key committed, but its response was lost or is not kept
+    (registration: it carries a token); the request was not run again."""
     return isinstance(payload, dict) and "Idempotency-Key" in json.dumps(payload) and "carried out" in json.dumps(payload)
 
 

@@ -224,6 +224,32 @@ class IdempotencyIT {
     }
 
     @Test
+    void neverStoresASessionTokenAndAnswersARetriedRegistrationThatWentThroughWith409() throws Exception {
+        String username = Users.unique("idem");
+        String registration = Users.registration(username, username + "@example.com", "password123");
+        String key = UUID.randomUUID().toString();
+
+        var first = http.post("/api/users", registration, "Idempotency-Key", key);
+        var retry = http.post("/api/users", registration, "Idempotency-Key", key);
+        var login = http.post(
+                "/api/users/login",
+                Users.login(username + "@example.com", "password123"),
+                "Idempotency-Key",
+                UUID.randomUUID().toString());
+
+        assertThat(first.status()).isEqualTo(201);
+        String token = first.json().at("/user/token").asText();
+        assertThat(retry.status()).isEqualTo(409);
+        assertThat(retry.errors().get("Idempotency-Key").toString()).contains("carried out");
+        assertThat(login.status()).isEqualTo(200);
+        assertThat(Database.count(
+                        "select count(*) from platform.idempotency_key where body like ? or body like ?",
+                        "%" + token + "%",
+                        "%" + login.json().at("/user/token").asText() + "%"))
+                .isZero();
+    }
+
+    @Test
     void keepsTheRecordInPostgresMarkedDoneWithTheResponse() throws Exception {
         var author = Users.register(http);
         String title = Users.unique("Kept");

@@ -34,6 +34,7 @@ final class UserRoutes {
                 Objects.requireNonNullElse(input.username(), ""),
                 Objects.requireNonNullElse(input.email(), ""),
                 Objects.requireNonNullElse(input.password(), "")));
+        Requests.carriesCredentials(ctx);
         ctx.status(HttpStatus.CREATED).json(UserJson.response(created));
     }
 
@@ -41,6 +42,7 @@ final class UserRoutes {
         var input = UserJson.login(Requests.body(ctx, UserJson.LoginRequest.class));
         var user = users.login(
                 Objects.requireNonNullElse(input.email(), ""), Objects.requireNonNullElse(input.password(), ""));
+        Requests.carriesCredentials(ctx);
         ctx.json(UserJson.response(user));
     }
 
@@ -50,7 +52,9 @@ final class UserRoutes {
 
     private void update(Context ctx) {
         var changes = UserJson.changes(Requests.body(ctx, UserJson.UpdateRequest.class));
-        ctx.json(UserJson.response(users.update(Requests.caller(ctx), changes)));
+        var updated = users.update(Requests.caller(ctx), changes);
+        Requests.carriesCredentials(ctx);
+        ctx.json(UserJson.response(updated));
     }
 
     private void logout(Context ctx) {

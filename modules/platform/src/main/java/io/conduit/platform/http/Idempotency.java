@@ -25,10 +25,12 @@ import java.util.regex.Pattern;
  * still runs gets 409 with {@code Retry-After}; the same key with a different request gets 422. A 5xx
  * is not kept and the retry runs again, unless the request had already committed its change: then
  * the retry gets 409 saying it was carried out, never a second write (see {@link IdempotencyStore}).
+ * Responses that carry a session token ({@link Requests#carriesCredentials}) are never stored.
  */
 final class Idempotency {
     static final String HEADER = "Idempotency-Key";
     private static final String KEY_ATTRIBUTE = "conduit.idempotency.key";
+    static final String CONFIDENTIAL_ATTRIBUTE = "conduit.idempotency.confidential";
     private static final Pattern VALID_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
     private static final Set<HandlerType> UNSAFE = Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.DELETE);
 
@@ -71,7 +73,7 @@ final class Idempotency {
             }
             case Outcome.CarriedOut _ -> {
                 carriedOut.increment();
-                refuse(ctx, "a request with this key was carried out, but its response was lost");
+                refuse(ctx, "a request with this key was already carried out; its response cannot be replayed");
             }
             case Outcome.Replay replay -> {
                 replays.increment();
@@ -96,6 +98,10 @@ final class Idempotency {
     void end(Context ctx) {
         Claim claim = ctx.attribute(KEY_ATTRIBUTE);
         if (claim == null) {
+            return;
+        }
+        if (Boolean.TRUE.equals(ctx.attribute(CONFIDENTIAL_ATTRIBUTE))) {
+            store.finishWithoutResponse(claim);
             return;
         }
         String body = ctx.result();

@@ -19,6 +19,15 @@ public final class Requests {
         return Optional.ofNullable(ctx.attribute(CALLER));
     }
 
+    /**
+     * Marks the response as carrying a credential (a session token): it is never stored for
+     * {@code Idempotency-Key} replays. A retry of such a request that had committed learns that it
+     * was carried out (409) instead of getting the token again.
+     */
+    public static void carriesCredentials(Context ctx) {
+        ctx.attribute(Idempotency.CONFIDENTIAL_ATTRIBUTE, Boolean.TRUE);
+    }
+
     /** The JSON body as {@code type}; 422 when it is missing, malformed or wrongly typed. */
     public static <T> T body(Context ctx, Class<T> type) {
         return Json.parse(ctx.bodyAsBytes(), type);

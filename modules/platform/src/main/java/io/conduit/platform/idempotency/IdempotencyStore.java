@@ -157,6 +157,25 @@ public final class IdempotencyStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends an attempt whose response must not be stored (it carries a credential): a committed
+     * request stays carried out, anything else frees the key so that a retry runs again.
+     */
+    public void finishWithoutResponse(Claim claim) {
+        IdempotentCommits.unbind();
+        if (claim.committed()) {
+            return;
+        }
+        try {
+            jdbi.useHandle(h -> h.createUpdate(RELEASE)
+                    .bind("key", claim.key())
+                    .bind("owner", claim.owner())
+                    .execute());
+        } catch (RuntimeException e) {
+            log.warn("could not free an idempotency key ({}); a retry waits for the lease to end", e.getMessage());
+        }
+    }
+
     /** Deletes up to 1000 expired records; returns how many. Safe on every instance at once. */
     int purgeExpired() {
         return jdbi.withHandle(h -> h.createUpdate(PURGE).bind("now", now()).execute());
@@ -193,7 +212,7 @@ public final class IdempotencyStore implements AutoCloseable {
         /** Another attempt holds the key and may still be running. */
         record Running() implements Outcome {}
 
-        /** The request was carried out, but its response was lost. */
+        /** The request was carried out, but its response was lost or is not kept. */
         record CarriedOut() implements Outcome {}
 
         /** The key was used for a different request. */
