@@ -144,12 +144,12 @@ load_finish() { # drill title
 
 # ---------------------------------------------------------------------------------------------
 drill_a() {
-  local victim=2 pid busy
+  local victim=2 pid busy killed_at
   load_start a
   pid=$(pid_of "app-$victim")
   pid_alive "app-$victim" || cdie "app-$victim is not running"
-  busy=$(kill_when_busy "$ALB_SOCK" "app/app$victim" "$pid" 5 2)
-  event a fault "kill -9 app-$victim"
+  read -r busy killed_at < <(kill_when_busy "$ALB_SOCK" "app/app$victim" "$pid" 5 2)
+  event_at "$killed_at" a fault "kill -9 app-$victim"
   event a busy "$busy requests were on app$victim in HAProxy just before the kill"
   wait_gone "$pid" 5; pid_del "app-$victim"
   wait_for 10 ha_is "$ALB_SOCK" app "app$victim" DOWN || clog "HAProxy did not mark app$victim DOWN within 10 s"

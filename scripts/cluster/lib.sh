@@ -163,8 +163,9 @@ while time.monotonic() < deadline:
     if scur >= want:
         break
     time.sleep(0.005)
+killed_at = time.time()  # taken before the kill: requests failing from here on were in flight
 os.kill(pid, signal.SIGKILL)
-print(scur)
+print(scur, "%.3f" % killed_at)
 PY
 }
 
@@ -266,4 +267,9 @@ wait_instance_ready() { # n seconds
 
 event() { # label...: appends "<epoch> <label>" to logs/events.log (the drills' timeline)
   printf '%s %s\n' "$(now)" "$*" >>"$CLUSTER_DIR/logs/events.log"
+}
+
+event_at() { # epoch label...: the same, for a moment measured by the caller
+  local at=$1; shift
+  printf '%s %s\n' "$at" "$*" >>"$CLUSTER_DIR/logs/events.log"
 }

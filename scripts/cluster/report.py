@@ -132,7 +132,9 @@ def main():
         in_flight_keys, allowed, not_allowed = set(), [], []
         for r in sorted(errors, key=lambda r: r["t"]):
             h = haproxy.get(r["rid"])
-            in_flight = h is not None and h["server"] == server and h["accept"] <= t_fault + 0.05 and r["t"] + r["d"] >= t_fault
+            # t_fault is taken just before the kill; 50 ms of slack for reading two clocks
+            in_flight = (h is not None and h["server"] == server and h["accept"] <= t_fault + 0.05
+                         and r["t"] + r["d"] >= t_fault - 0.05)
             if in_flight:
                 allowed.append(r)
                 if r.get("ik"):
