@@ -21,12 +21,12 @@ select a.id as hot_article, a.slug as hot_slug from articles.article a
 \echo ==== list articles, anonymous (GET /api/articles?limit=20): page, then total
 explain (analyze, buffers) select a.id, a.slug, a.title, a.description, null::text as body, a.author_id, a.created_at, a.updated_at,
        array(select t.tag from articles.article_tag t where t.article_id = a.id order by t.tag) as tags,
-       (select count(*) from articles.favorite f where f.article_id = a.id) as favorites_count,
+       a.favorites_count,
        exists(select 1 from articles.favorite f where f.article_id = a.id and f.user_id = 0) as favorited
 from articles.article a order by a.created_at desc, a.id desc limit 20 offset 0;
 explain (analyze, buffers) select a.id, a.slug, a.title, a.description, null::text as body, a.author_id, a.created_at, a.updated_at,
        array(select t.tag from articles.article_tag t where t.article_id = a.id order by t.tag) as tags,
-       (select count(*) from articles.favorite f where f.article_id = a.id) as favorites_count,
+       a.favorites_count,
        exists(select 1 from articles.favorite f where f.article_id = a.id and f.user_id = 0) as favorited
 from articles.article a order by a.created_at desc, a.id desc limit 20 offset 0;
 explain (analyze, buffers) select article_count from articles.totals;
@@ -35,7 +35,7 @@ explain (analyze, buffers) select article_count from articles.totals;
 \echo ==== list articles, deep page (offset 10000)
 explain (analyze, buffers) select a.id, a.slug, a.title, a.description, null::text as body, a.author_id, a.created_at, a.updated_at,
        array(select t.tag from articles.article_tag t where t.article_id = a.id order by t.tag) as tags,
-       (select count(*) from articles.favorite f where f.article_id = a.id) as favorites_count,
+       a.favorites_count,
        exists(select 1 from articles.favorite f where f.article_id = a.id and f.user_id = 0) as favorited
 from articles.article a order by a.created_at desc, a.id desc limit 20 offset 10000;
 
@@ -43,13 +43,13 @@ from articles.article a order by a.created_at desc, a.id desc limit 20 offset 10
 \echo ==== list by tag (GET /api/articles?tag=...&limit=20), most used tag, then a rare tag, then the total
 explain (analyze, buffers) select a.id, a.slug, a.title, a.description, null::text as body, a.author_id, a.created_at, a.updated_at,
        array(select t.tag from articles.article_tag t where t.article_id = a.id order by t.tag) as tags,
-       (select count(*) from articles.favorite f where f.article_id = a.id) as favorites_count,
+       a.favorites_count,
        exists(select 1 from articles.favorite f where f.article_id = a.id and f.user_id = 0) as favorited
 from articles.article_tag t join articles.article a on a.id = t.article_id where t.tag = :'top_tag'
 order by t.created_at desc, t.article_id desc limit 20 offset 0;
 explain (analyze, buffers) select a.id, a.slug, a.title, a.description, null::text as body, a.author_id, a.created_at, a.updated_at,
        array(select t.tag from articles.article_tag t where t.article_id = a.id order by t.tag) as tags,
-       (select count(*) from articles.favorite f where f.article_id = a.id) as favorites_count,
+       a.favorites_count,
        exists(select 1 from articles.favorite f where f.article_id = a.id and f.user_id = 0) as favorited
 from articles.article_tag t join articles.article a on a.id = t.article_id where t.tag = :'rare_tag'
 order by t.created_at desc, t.article_id desc limit 20 offset 0;
@@ -60,7 +60,7 @@ explain (analyze, buffers) select coalesce((select article_count from articles.t
 explain (analyze, buffers) select followee_id from profiles.follow where follower_id = :viewer;
 explain (analyze, buffers) select a.id, a.slug, a.title, a.description, null::text as body, a.author_id, a.created_at, a.updated_at,
        array(select t.tag from articles.article_tag t where t.article_id = a.id order by t.tag) as tags,
-       (select count(*) from articles.favorite f where f.article_id = a.id) as favorites_count,
+       a.favorites_count,
        exists(select 1 from articles.favorite f where f.article_id = a.id and f.user_id = :viewer) as favorited
 from articles.article a where a.author_id = any(:'followees'::bigint[])
 order by a.created_at desc, a.id desc limit 20 offset 0;
@@ -83,7 +83,7 @@ where a.id in (select fv.article_id from articles.favorite fv where fv.user_id =
 \echo ==== single article (GET /api/articles/:slug)
 explain (analyze, buffers) select a.id, a.slug, a.title, a.description, a.body as body, a.author_id, a.created_at, a.updated_at,
        array(select t.tag from articles.article_tag t where t.article_id = a.id order by t.tag) as tags,
-       (select count(*) from articles.favorite f where f.article_id = a.id) as favorites_count,
+       a.favorites_count,
        exists(select 1 from articles.favorite f where f.article_id = a.id and f.user_id = 0) as favorited
 from articles.article a where a.slug = :'hot_slug';
 

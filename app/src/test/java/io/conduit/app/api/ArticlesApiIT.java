@@ -247,6 +247,9 @@ class ArticlesApiIT {
         assertThat(unfavorite.status()).isEqualTo(200);
         assertThat(unfavorite.json().at("/article/favorited").asBoolean()).isFalse();
         assertThat(unfavorite.json().at("/article/favoritesCount").asInt()).isZero();
+        var unfavoriteAgain = http.delete("/api/articles/" + slug + "/favorite", token(fan.token()));
+        assertThat(unfavoriteAgain.status()).isEqualTo(200);
+        assertThat(unfavoriteAgain.json().at("/article/favoritesCount").asInt()).isZero();
         assertThat(http.post("/api/articles/" + Users.unique("nope") + "/favorite", "", token(fan.token()))
                         .status())
                 .isEqualTo(404);

@@ -17,14 +17,15 @@ import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
- * SQL for articles, tags and favorites. A list is one statement whatever its length: tags, the
- * favorites count and the viewer's favorite come from correlated subqueries, not a query per row.
+ * SQL for articles, tags and favorites. A list is one statement whatever its length: tags and the
+ * viewer's favorite come from correlated subqueries, not a query per row; the favorites count is a
+ * column kept in step by the statements that add and remove favorites.
  */
 final class ArticleRepository {
     private static final String COLUMNS = """
             select a.id, a.slug, a.title, a.description, %s as body, a.author_id, a.created_at, a.updated_at,
                    array(select t.tag from articles.article_tag t where t.article_id = a.id order by t.tag) as tags,
-                   (select count(*) from articles.favorite f where f.article_id = a.id) as favorites_count,
+                   a.favorites_count,
                    exists(select 1 from articles.favorite f where f.article_id = a.id and f.user_id = :viewer) as favorited
             """;
     private static final String BY_SLUG = COLUMNS.formatted("a.body") + " from articles.article a where a.slug = :slug";
@@ -70,10 +71,20 @@ final class ArticleRepository {
             """;
     private static final String TAGS_IN_USE = "select name from articles.tag where article_count > 0 order by name";
     private static final String FAVORITE = """
-            insert into articles.favorite (article_id, user_id, created_at) values (:id, :user, :now)
-            on conflict do nothing
+            with added as (
+              insert into articles.favorite (article_id, user_id, created_at) values (:id, :user, :now)
+              on conflict do nothing
+              returning article_id)
+            update articles.article set favorites_count = favorites_count + 1
+            where id in (select article_id from added)
             """;
-    private static final String UNFAVORITE = "delete from articles.favorite where article_id = :id and user_id = :user";
+    private static final String UNFAVORITE = """
+            with removed as (
+              delete from articles.favorite where article_id = :id and user_id = :user
+              returning article_id)
+            update articles.article set favorites_count = favorites_count - 1
+            where id in (select article_id from removed)
+            """;
 
     Optional<ArticleRow> findBySlug(Handle h, String slug, Optional<UserId> viewer) {
         return h.createQuery(BY_SLUG)
