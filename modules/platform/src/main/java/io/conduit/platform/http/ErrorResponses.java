@@ -5,6 +5,7 @@ import io.conduit.platform.Conflict;
 import io.conduit.platform.Forbidden;
 import io.conduit.platform.Invalid;
 import io.conduit.platform.NotFound;
+import io.conduit.platform.RootCause;
 import io.conduit.platform.Unauthorized;
 import io.conduit.platform.Unavailable;
 import io.javalin.config.RoutesConfig;
@@ -74,7 +75,7 @@ final class ErrorResponses {
     private static void writeUnexpected(Exception e, Context ctx) {
         String dependency = unavailableDependency(e);
         if (dependency != null) {
-            log.warn("{} is unavailable: {}", dependency, rootMessage(e));
+            log.warn("{} is unavailable: {}", dependency, RootCause.describe(e));
             write(ctx, new Unavailable(dependency, DATABASE_RETRY));
             return;
         }
@@ -99,14 +100,6 @@ final class ErrorResponses {
             }
         }
         return null;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private static void body(Context ctx, int status, Map<String, List<String>> errors) {

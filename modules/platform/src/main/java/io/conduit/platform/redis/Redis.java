@@ -1,5 +1,6 @@
 package io.conduit.platform.redis;
 
+import io.conduit.platform.RootCause;
 import io.conduit.platform.Unavailable;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -108,13 +109,13 @@ public final class Redis implements AutoCloseable {
             jedis = pool.getResource();
         } catch (JedisException e) {
             // cannot connect, or no free connection within the borrow timeout
-            log.warn("redis is unavailable: {}", rootMessage(e));
+            log.warn("redis is unavailable: {}", RootCause.describe(e));
             throw unavailable();
         }
         try {
             return command.apply(jedis);
         } catch (JedisConnectionException e) {
-            log.warn("redis is unavailable: {}", rootMessage(e));
+            log.warn("redis is unavailable: {}", RootCause.describe(e));
             throw unavailable(); // Jedis marks the connection broken; the pool drops it
         } catch (JedisDataException e) {
             if (isFailoverError(e)) {
@@ -126,14 +127,6 @@ public final class Redis implements AutoCloseable {
         } finally {
             closeQuietly(jedis);
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     /** Returning a broken connection can itself fail (the socket is gone): the caller's error matters more. */
