@@ -131,27 +131,26 @@ public final class IdempotencyStore implements AutoCloseable {
      */
     public void finish(Claim claim, int status, String contentType, String body) {
         IdempotentCommits.unbind();
-        try {
-            if (status < 500) {
-                jdbi.useHandle(h -> h.createUpdate(COMPLETE)
-                        .bind("key", claim.key())
-                        .bind("owner", claim.owner())
-                        .bind("status", status)
-                        .bind("contentType", contentType)
-                        .bind("body", body)
-                        .bind("expiresAt", now().plus(retention))
-                        .execute());
-            } else if (!claim.committed()) {
-                jdbi.useHandle(h -> h.createUpdate(RELEASE)
-                        .bind("key", claim.key())
-                        .bind("owner", claim.owner())
-                        .execute());
-            } else {
+        if (status >= 500) {
+            if (claim.committed()) {
                 log.warn("request failed with {} after it committed; its Idempotency-Key stays carried out", status);
+            } else {
+                release(claim);
             }
+            return;
+        }
+        try {
+            jdbi.useHandle(h -> h.createUpdate(COMPLETE)
+                    .bind("key", claim.key())
+                    .bind("owner", claim.owner())
+                    .bind("status", status)
+                    .bind("contentType", contentType)
+                    .bind("body", body)
+                    .bind("expiresAt", now().plus(retention))
+                    .execute());
         } catch (RuntimeException e) {
             log.warn(
-                    "could not record the outcome of an idempotent request ({}); a retry {}",
+                    "could not keep the response of an idempotent request ({}); a retry {}",
                     e.getMessage(),
                     claim.committed() ? "learns it was carried out" : "waits for the lease to end");
         }
@@ -163,9 +162,13 @@ public final class IdempotencyStore implements AutoCloseable {
      */
     public void finishWithoutResponse(Claim claim) {
         IdempotentCommits.unbind();
-        if (claim.committed()) {
-            return;
+        if (!claim.committed()) {
+            release(claim);
         }
+    }
+
+    /** Frees the key of an attempt that did not commit, so that a retry runs again. Never throws. */
+    private void release(Claim claim) {
         try {
             jdbi.useHandle(h -> h.createUpdate(RELEASE)
                     .bind("key", claim.key())
