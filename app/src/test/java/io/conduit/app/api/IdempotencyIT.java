@@ -42,50 +42,29 @@ class IdempotencyIT {
         String key = UUID.randomUUID().toString();
         String body = article(Users.unique("Once"), "d", "b", List.of("x"));
 
-        var first =
-                http.post("/api/articles", body, "Idempotency-Key", key, "Authorization", "Token " + author.token());
-        var retry = new Http(other.baseUrl())
-                .post("/api/articles", body, "Idempotency-Key", key, "Authorization", "Token " + author.token());
+        var first = http.post("/api/articles", body, keyed(key, author));
+        var retry = new Http(other.baseUrl()).post("/api/articles", body, keyed(key, author));
 
         assertThat(first.status()).isEqualTo(201);
         assertThat(retry.status()).isEqualTo(201);
         assertThat(retry.body()).isEqualTo(first.body());
         assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
         assertThat(first.header("Idempotent-Replayed")).isNull();
-        assertThat(http.get("/api/articles?author=" + author.username())
-                        .json()
-                        .get("articlesCount")
-                        .asInt())
-                .isEqualTo(1);
+        assertThat(articlesBy(author.username())).isEqualTo(1);
     }
 
     @Test
     void refusesTheSameKeyWithADifferentBodyWith422() {
         var author = Users.register(http);
         String key = UUID.randomUUID().toString();
-        http.post(
-                "/api/articles",
-                article(Users.unique("First"), "d", "b", List.of()),
-                "Idempotency-Key",
-                key,
-                "Authorization",
-                "Token " + author.token());
+        http.post("/api/articles", article(Users.unique("First"), "d", "b", List.of()), keyed(key, author));
 
-        var changed = http.post(
-                "/api/articles",
-                article(Users.unique("Second"), "d", "b", List.of()),
-                "Idempotency-Key",
-                key,
-                "Authorization",
-                "Token " + author.token());
+        var changed =
+                http.post("/api/articles", article(Users.unique("Second"), "d", "b", List.of()), keyed(key, author));
 
         assertThat(changed.status()).isEqualTo(422);
         assertThat(changed.errors()).containsKey("Idempotency-Key");
-        assertThat(http.get("/api/articles?author=" + author.username())
-                        .json()
-                        .get("articlesCount")
-                        .asInt())
-                .isEqualTo(1);
+        assertThat(articlesBy(author.username())).isEqualTo(1);
     }
 
     @Test
@@ -114,11 +93,7 @@ class IdempotencyIT {
 
         assertThat(statuses).allSatisfy(status -> assertThat(status).isIn(201, 409));
         assertThat(statuses).contains(201);
-        assertThat(http.get("/api/articles?author=" + author.username())
-                        .json()
-                        .get("articlesCount")
-                        .asInt())
-                .isEqualTo(1);
+        assertThat(articlesBy(author.username())).isEqualTo(1);
     }
 
     @Test
@@ -127,20 +102,8 @@ class IdempotencyIT {
         var second = Users.register(http);
         String key = UUID.randomUUID().toString();
 
-        var a = http.post(
-                "/api/articles",
-                article(Users.unique("Mine"), "d", "b", List.of()),
-                "Idempotency-Key",
-                key,
-                "Authorization",
-                "Token " + first.token());
-        var b = http.post(
-                "/api/articles",
-                article(Users.unique("Yours"), "d", "b", List.of()),
-                "Idempotency-Key",
-                key,
-                "Authorization",
-                "Token " + second.token());
+        var a = http.post("/api/articles", article(Users.unique("Mine"), "d", "b", List.of()), keyed(key, first));
+        var b = http.post("/api/articles", article(Users.unique("Yours"), "d", "b", List.of()), keyed(key, second));
 
         assertThat(a.status()).isEqualTo(201);
         assertThat(b.status()).isEqualTo(201);
@@ -174,16 +137,14 @@ class IdempotencyIT {
         String key = UUID.randomUUID().toString();
         String title = Users.unique("Lost");
         String body = article(title, "d", "b", List.of());
-        assertThat(http.post("/api/articles", body, "Idempotency-Key", key, "Authorization", "Token " + author.token())
-                        .status())
+        assertThat(http.post("/api/articles", body, keyed(key, author)).status())
                 .isEqualTo(201);
         // As if the instance died after the commit and before it kept the response, long ago.
         rewrite(
                 "state = 'committed', status = null, body = null, lease_until = now() - interval '1 hour'",
                 recordOf(title));
 
-        var retry =
-                http.post("/api/articles", body, "Idempotency-Key", key, "Authorization", "Token " + author.token());
+        var retry = http.post("/api/articles", body, keyed(key, author));
 
         assertThat(retry.status()).isEqualTo(409);
         assertThat(retry.errors().get("Idempotency-Key").toString()).contains("carried out");
@@ -196,8 +157,7 @@ class IdempotencyIT {
         String key = UUID.randomUUID().toString();
         String title = Users.unique("Died");
         String body = article(title, "d", "b", List.of());
-        var first =
-                http.post("/api/articles", body, "Idempotency-Key", key, "Authorization", "Token " + author.token());
+        var first = http.post("/api/articles", body, keyed(key, author));
         assertThat(http.delete(
                                 "/api/articles/"
                                         + first.json().at("/article/slug").asText(),
@@ -209,11 +169,9 @@ class IdempotencyIT {
         String record = recordOf(title);
         rewrite("state = 'running', status = null, body = null, lease_until = now() + interval '1 minute'", record);
 
-        var whileHeld =
-                http.post("/api/articles", body, "Idempotency-Key", key, "Authorization", "Token " + author.token());
+        var whileHeld = http.post("/api/articles", body, keyed(key, author));
         rewrite("lease_until = now() - interval '1 second'", record);
-        var afterLease =
-                http.post("/api/articles", body, "Idempotency-Key", key, "Authorization", "Token " + author.token());
+        var afterLease = http.post("/api/articles", body, keyed(key, author));
 
         assertThat(whileHeld.status()).isEqualTo(409);
         assertThat(whileHeld.header("Retry-After")).isEqualTo("1");
@@ -288,6 +246,11 @@ class IdempotencyIT {
             statement.setString(1, record);
             assertThat(statement.executeUpdate()).isEqualTo(1);
         }
+    }
+
+    /** The headers of a signed-in request with an Idempotency-Key. */
+    private static String[] keyed(String key, Users.Registered user) {
+        return new String[] {"Idempotency-Key", key, "Authorization", "Token " + user.token()};
     }
 
     private static int articlesBy(String username) {
