@@ -60,9 +60,7 @@ record AppConfig(
                         env.rateLimit("CONDUIT_RATE_LIMIT_LOGIN_PER_ADDRESS", "login-address", "30/15m"),
                         env.rateLimit("CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT", "login-account", "10/15m"),
                         env.rateLimit("CONDUIT_RATE_LIMIT_REGISTRATION_PER_ADDRESS", "registration-address", "20/1h")));
-        var idempotency = new IdempotencySettings(
-                env.duration("CONDUIT_IDEMPOTENCY_LEASE", Duration.ofSeconds(10)),
-                env.duration("CONDUIT_IDEMPOTENCY_RETENTION", Duration.ofHours(24)));
+        var idempotency = new IdempotencySettings(env.duration("CONDUIT_IDEMPOTENCY_RETENTION", Duration.ofHours(24)));
         int adminPort = env.integer("CONDUIT_ADMIN_PORT", 9090, 0, 65535);
         Duration idle = env.duration("CONDUIT_SESSION_IDLE_TIMEOUT", Duration.ofDays(7));
         Duration absolute = env.duration("CONDUIT_SESSION_ABSOLUTE_LIFETIME", Duration.ofDays(30));

@@ -10,8 +10,8 @@ import io.conduit.platform.http.HealthCheck;
 import io.conduit.platform.http.HttpModule;
 import io.conduit.platform.http.HttpServer;
 import io.conduit.platform.http.ResponseCache;
+import io.conduit.platform.idempotency.CommitObserver;
 import io.conduit.platform.idempotency.IdempotencyStore;
-import io.conduit.platform.idempotency.IdempotentCommits;
 import io.conduit.platform.redis.ContentVersion;
 import io.conduit.platform.redis.Redis;
 import io.conduit.profiles.ProfilesModule;
@@ -54,6 +54,11 @@ final class Application {
 
     /** Starts everything; if any part fails, what was started is closed again before the error. */
     static Application start(AppConfig config, Clock clock) {
+        return start(config, clock, CommitObserver.NONE);
+    }
+
+    /** As {@link #start(AppConfig, Clock)}, with the failure tests' observer of keyed commits. */
+    static Application start(AppConfig config, Clock clock, CommitObserver observer) {
         var resources = new ArrayList<AutoCloseable>();
         try {
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -63,18 +68,14 @@ final class Application {
             Database.migrate(dataSource);
             var jdbi = Jdbi.create(dataSource);
             jdbi.setSqlLogger(new StatementCounter());
-            IdempotentCommits.install(jdbi);
             var redis = new Redis(config.redis(), registry);
             resources.add(redis);
             var poolMetrics = new CommonsObjectPool2Metrics();
             poolMetrics.bindTo(registry);
             resources.add(poolMetrics);
 
-            var idempotency = new IdempotencyStore(
-                    jdbi,
-                    clock,
-                    config.idempotency().lease(),
-                    config.idempotency().retention());
+            var idempotency =
+                    new IdempotencyStore(jdbi, clock, config.idempotency().retention(), observer);
             resources.add(idempotency);
             var events = new Events(clock);
             var cache = new ResponseCache(new ContentVersion(redis), config.responseCache(), registry);

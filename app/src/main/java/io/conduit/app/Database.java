@@ -38,8 +38,14 @@ final class Database {
                 "socketTimeout", Long.toString(settings.statementTimeout().toSeconds() + 5));
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("ApplicationName", "conduit");
+        // Server-side keepalives: a keyed request holds its transaction (and the advisory lock on
+        // its Idempotency-Key) until it answers; if its host vanishes without closing the socket,
+        // PostgreSQL notices within about 5 + 2 x 3 = 11 s and frees the key for a retry. A killed
+        // process is noticed at once (its kernel closes the socket).
         config.addDataSourceProperty(
-                "options", "-c statement_timeout=" + settings.statementTimeout().toMillis());
+                "options",
+                "-c statement_timeout=" + settings.statementTimeout().toMillis()
+                        + " -c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3");
         config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
         return new HikariDataSource(config);
     }

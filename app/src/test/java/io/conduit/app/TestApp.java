@@ -1,5 +1,6 @@
 package io.conduit.app;
 
+import io.conduit.platform.idempotency.CommitObserver;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,9 +19,14 @@ public final class TestApp implements AutoCloseable {
 
     /** Starts an app with extra or overriding variables and the given clock. */
     public static TestApp start(Map<String, String> overrides, Clock clock) {
+        return start(overrides, clock, CommitObserver.NONE);
+    }
+
+    /** Starts an app whose keyed requests report their commits to {@code observer}. */
+    public static TestApp start(Map<String, String> overrides, Clock clock, CommitObserver observer) {
         var env = new HashMap<>(TestServices.environment());
         env.putAll(overrides);
-        return new TestApp(Application.start(AppConfig.fromEnv(env), clock));
+        return new TestApp(Application.start(AppConfig.fromEnv(env), clock, observer));
     }
 
     public String baseUrl() {

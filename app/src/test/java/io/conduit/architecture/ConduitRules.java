@@ -211,6 +211,42 @@ final class ConduitRules {
                 .as("R9 public facades and records expose no Javalin, Jdbi, Jedis or SQL types");
     }
 
+    /**
+     * R10: a keyed request's writes all join its one transaction because they run on its thread
+     * through the shared Jdbi's callbacks (see platform.idempotency.RequestTransaction). A domain
+     * class that uses Jdbi therefore never opens a handle of its own ({@code open}, {@code onDemand})
+     * and never hands work to another thread, where the call would commit on its own.
+     */
+    ArchRule databaseCallsJoinTheRequest() {
+        var escapes = new ArchCondition<JavaClass>("not open its own Jdbi handle nor hand work to another thread") {
+            @Override
+            public void check(JavaClass c, ConditionEvents events) {
+                if (c.getDirectDependenciesFromSelf().stream()
+                        .noneMatch(d -> d.getTargetClass().getName().equals("org.jdbi.v3.core.Jdbi"))) {
+                    return;
+                }
+                c.getMethodCallsFromSelf().stream()
+                        .filter(call -> call.getTargetOwner().getName().equals("org.jdbi.v3.core.Jdbi")
+                                && Set.of("open", "onDemand").contains(call.getName()))
+                        .forEach(call -> events.add(SimpleConditionEvent.violated(call, call.getDescription())));
+                c.getDirectDependenciesFromSelf().stream()
+                        .filter(
+                                d -> d.getTargetClass().getName().equals("java.lang.Thread")
+                                        || d.getTargetClass().getPackageName().equals("java.util.concurrent")
+                                                && d.getTargetClass()
+                                                        .getSimpleName()
+                                                        .matches(
+                                                                "Executor.*|CompletableFuture|ForkJoin.*|StructuredTaskScope.*"))
+                        .forEach(d -> events.add(SimpleConditionEvent.violated(d, d.getDescription())));
+            }
+        };
+        return classes()
+                .that(inDomainModules())
+                .should(escapes)
+                .allowEmptyShould(true)
+                .as("R10 domain classes that use Jdbi call it on the request's thread through its callbacks only");
+    }
+
     List<ArchRule> all() {
         return List.of(
                 noCycles(),
@@ -221,7 +257,8 @@ final class ConduitRules {
                 eventsAreRecords(),
                 codingHygiene(),
                 platformStaysTechnical(),
-                frameworkFreeFaces());
+                frameworkFreeFaces(),
+                databaseCallsJoinTheRequest());
     }
 
     /** No class uses {@code framework} unless its name ends in one of {@code suffixes} or it sits in {@code packages}. */
@@ -244,6 +281,17 @@ final class ConduitRules {
                 .should()
                 .dependOnClassesThat(resideInAPackage(framework))
                 .allowEmptyShould(true);
+    }
+
+    private DescribedPredicate<JavaClass> inDomainModules() {
+        return new DescribedPredicate<>("in a domain module") {
+            @Override
+            public boolean test(JavaClass c) {
+                return DOMAIN_MODULES.stream()
+                        .anyMatch(m -> c.getPackageName().equals(root + "." + m)
+                                || c.getPackageName().startsWith(root + "." + m + "."));
+            }
+        };
     }
 
     private DescribedPredicate<JavaClass> inDomainModuleRoots() {

@@ -74,6 +74,13 @@ class RulesCatchViolationsTest {
     }
 
     @Test
+    void r10CatchesAModuleThatOpensItsOwnHandleOrWritesFromAnotherThread() {
+        assertViolation(ConduitRules::databaseCallsJoinTheRequest, "Jdbi.open()", fixture("comments.SideChannel"));
+        assertViolation(
+                ConduitRules::databaseCallsJoinTheRequest, "CompletableFuture", fixture("comments.SideChannel"));
+    }
+
+    @Test
     void aWellBehavedModulePassesEveryRule() {
         JavaClasses good = new ClassFileImporter().importClasses(IdentityModule.class, UserFacade.class);
 

@@ -64,7 +64,10 @@ public final class HttpServer {
                     }
                 }
             });
-            config.requestLogger.http(accessLog::record);
+            config.requestLogger.http((ctx, ms) -> {
+                idempotency.release(ctx);
+                accessLog.record(ctx, ms);
+            });
             ErrorResponses.register(config.routes);
             config.routes.before(accessLog::begin);
             config.routes.before(RequestIds::assign);

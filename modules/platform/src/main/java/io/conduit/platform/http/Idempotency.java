@@ -1,6 +1,7 @@
 package io.conduit.platform.http;
 
 import io.conduit.platform.Invalid;
+import io.conduit.platform.Unavailable;
 import io.conduit.platform.idempotency.Claim;
 import io.conduit.platform.idempotency.IdempotencyStore;
 import io.conduit.platform.idempotency.IdempotencyStore.Outcome;
@@ -11,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +21,15 @@ import java.util.regex.Pattern;
 
 /**
  * {@code Idempotency-Key} (IETF httpapi idempotency-key draft) on POST, PUT and DELETE. Keys are
- * scoped to the caller (the user, else the client address). The first response, status and body, is
- * kept for the retention period and a retry with the same key and the same request gets it again,
- * byte for byte, without acting again ({@code Idempotent-Replayed: true}). A retry while the first
- * still runs gets 409 with {@code Retry-After}; the same key with a different request gets 422. A 5xx
- * is not kept and the retry runs again, unless the request had already committed its change: then
- * the retry gets 409 saying it was carried out, never a second write (see {@link IdempotencyStore}).
- * Responses that carry a session token ({@link Requests#carriesCredentials}) are never stored.
+ * scoped to the caller (the user, else the client address). A keyed request runs in one database
+ * transaction that commits its writes together with its response ({@link IdempotencyStore}), so it
+ * acts exactly once whatever the module code does: a retry with the same key and the same request
+ * gets the first response again, byte for byte ({@code Idempotent-Replayed: true}); a retry while
+ * the first attempt is alive gets 409 with {@code Retry-After}; a retry after the first attempt's
+ * instance died before committing runs the request afresh; the same key with a different request
+ * gets 422. A 5xx is rolled back and not kept. Responses that carry a session token ({@link
+ * Requests#carriesCredentials}) are never stored: a retry of such a request learns that it was
+ * carried out (409).
  */
 final class Idempotency {
     static final String HEADER = "Idempotency-Key";
@@ -94,19 +98,30 @@ final class Idempotency {
         ctx.skipRemainingHandlers();
     }
 
-    /** After the handler (and the error mapper): keep the response, or free the key after a 5xx. */
+    /**
+     * After the handler (and the error mapper): commit the request's writes with its response, or
+     * roll them back after a 5xx. A commit that fails turns the response into a 503: nothing was
+     * done, and the client's retry runs the request again.
+     */
     void end(Context ctx) {
         Claim claim = ctx.attribute(KEY_ATTRIBUTE);
         if (claim == null) {
             return;
         }
-        if (Boolean.TRUE.equals(ctx.attribute(CONFIDENTIAL_ATTRIBUTE))) {
-            store.finishWithoutResponse(claim);
-            return;
-        }
-        String body = ctx.result();
+        String result = ctx.result();
+        String body = Boolean.TRUE.equals(ctx.attribute(CONFIDENTIAL_ATTRIBUTE)) ? null : result == null ? "" : result;
         String contentType = ctx.res().getContentType();
-        store.finish(claim, ctx.statusCode(), contentType == null ? "" : contentType, body == null ? "" : body);
+        if (!store.finish(claim, ctx.statusCode(), contentType == null ? "" : contentType, body)) {
+            ErrorResponses.write(ctx, new Unavailable("database", Duration.ofSeconds(1)));
+        }
+    }
+
+    /** When the request is over, whatever happened: an attempt that never reached {@link #end} is rolled back. */
+    void release(Context ctx) {
+        Claim claim = ctx.attribute(KEY_ATTRIBUTE);
+        if (claim != null) {
+            store.abandon(claim);
+        }
     }
 
     private static String scope(Context ctx) {

@@ -1,6 +1,7 @@
 package io.conduit.platform.http;
 
 import io.conduit.platform.Unavailable;
+import io.conduit.platform.idempotency.RequestTransaction;
 import io.conduit.platform.redis.ContentVersion;
 import io.javalin.http.Handler;
 import io.micrometer.core.instrument.Counter;
@@ -73,8 +74,17 @@ public final class ResponseCache {
         };
     }
 
-    /** Called after a committed write that anonymous readers could see. */
+    /**
+     * Called after a write that anonymous readers could see. The version moves once the write is
+     * committed: a keyed request commits only when its response is ready ({@link
+     * RequestTransaction}), and a bump before that would let another instance cache the old data
+     * under the new version.
+     */
     public void invalidate() {
+        RequestTransaction.afterCommit(this::bump);
+    }
+
+    private void bump() {
         try {
             version.bump();
         } catch (Unavailable e) {

@@ -1,35 +1,43 @@
 package io.conduit.platform.idempotency;
 
-import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 
 /**
- * The hold one request attempt has on a key. {@link #committed()} turns true once a transaction of
- * the request has committed with the key marked: from then on the request has acted, and the key
- * is never given to a retry to run again.
+ * The hold one request attempt has on a key: an open transaction whose advisory lock on the key
+ * keeps every other attempt out for as long as this one is alive. Everything the request writes
+ * joins that transaction ({@link RequestTransaction}); {@link IdempotencyStore#finish} commits it
+ * with the key's record, or rolls it back.
  */
 public final class Claim {
     private final String key;
-    private final UUID owner;
-    private volatile boolean committed;
+    private final String fingerprint;
+    private final Handle handle;
+    private boolean finished;
 
-    Claim(String key, UUID owner) {
+    Claim(String key, String fingerprint, Handle handle) {
         this.key = key;
-        this.owner = owner;
+        this.fingerprint = fingerprint;
+        this.handle = handle;
     }
 
-    String key() {
+    /** The scoped key: the caller's scope and the SHA-256 of the client's key. */
+    public String key() {
         return key;
     }
 
-    UUID owner() {
-        return owner;
+    String fingerprint() {
+        return fingerprint;
     }
 
-    public boolean committed() {
-        return committed;
+    Handle handle() {
+        return handle;
     }
 
-    void markCommitted() {
-        committed = true;
+    boolean finished() {
+        return finished;
+    }
+
+    void finish() {
+        finished = true;
     }
 }

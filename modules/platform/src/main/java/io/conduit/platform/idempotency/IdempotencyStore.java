@@ -5,52 +5,51 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Requests with an {@code Idempotency-Key}, recorded in PostgreSQL next to the data they change.
+ * Requests with an {@code Idempotency-Key}, carried out exactly once by construction.
  *
- * <p>A key moves {@code running} (claimed by one attempt, for a lease) → {@code committed} (the
- * attempt's transaction committed, marked inside it by {@link IdempotentCommits}) → {@code done}
- * (its response is kept for replays until the retention ends). An attempt that fails before it
- * commits frees the key, so a retry runs again; one whose instance died frees it when the lease
- * ends. A committed key is never run again: if its response was lost (the instance died, or the
- * request failed after its commit), a retry learns that it was carried out.
+ * <p>A keyed request runs in one PostgreSQL transaction from its claim to its response (see {@link
+ * RequestTransaction}): the claim takes a transaction-scoped advisory lock on the key, every write
+ * of every module joins the transaction, and the key's record (with the response) is its last
+ * statement. So the record exists exactly when the request's writes are committed, and a retry
+ * finds either the record (its response is replayed, or, for a response carrying a credential, it
+ * learns the request was carried out) or no record and no writes (it runs the request afresh).
  *
- * <p>Redis would be faster, but a record there can be lost in a failover and cannot commit with
- * the change it protects; both would let a retry write twice.
+ * <p>Takeover goes by liveness, not by a clock: while an attempt is alive its lock holds and a retry
+ * is told it is still running, however slow it is; when its instance dies, PostgreSQL ends the
+ * connection, rolls the transaction back and frees the lock at once (a killed process's socket is
+ * closed by its kernel; a host that vanishes is noticed by the TCP keepalives of the connection),
+ * and the next retry runs the request.
+ *
+ * <p>Rows of the previous version's protocol ('running' with a lease) are honoured while their
+ * lease lasts, so a rolling deployment that runs both versions never runs a request twice.
  */
 public final class IdempotencyStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IdempotencyStore.class);
-    private static final String CLAIM = """
-            insert into platform.idempotency_key as k (key, fingerprint, state, owner, lease_until, expires_at)
-            values (:key, :fingerprint, 'running', :owner, :leaseUntil, :expiresAt)
-            on conflict (key) do update
-              set fingerprint = excluded.fingerprint, state = 'running', owner = excluded.owner,
-                  lease_until = excluded.lease_until, expires_at = excluded.expires_at,
-                  status = null, content_type = null, body = null
-              where k.expires_at < :now
-                 or (k.state = 'running' and k.lease_until < :now and k.fingerprint = excluded.fingerprint)
-            returning owner
-            """;
+    private static final String LOCK = "select pg_try_advisory_xact_lock(hashtextextended(:key, 0))";
     private static final String FIND = """
-            select fingerprint, state, status, content_type, body from platform.idempotency_key where key = :key
+            select fingerprint, state, status, content_type, body, lease_until < :now as lapsed
+            from platform.idempotency_key where key = :key and expires_at >= :now
             """;
-    private static final String COMPLETE = """
-            update platform.idempotency_key
-            set state = 'done', status = :status, content_type = :contentType, body = :body, expires_at = :expiresAt
-            where key = :key and owner = :owner
+    private static final String RECORD = """
+            insert into platform.idempotency_key as k (key, fingerprint, state, status, content_type, body, expires_at)
+            values (:key, :fingerprint, :state, :status, :contentType, :body, :expiresAt)
+            on conflict (key) do update
+              set fingerprint = excluded.fingerprint, state = excluded.state, owner = null, lease_until = null,
+                  status = excluded.status, content_type = excluded.content_type, body = excluded.body,
+                  expires_at = excluded.expires_at
+              where k.expires_at < :now or (k.state = 'running' and k.lease_until < :now)
             """;
-    private static final String RELEASE = """
-            delete from platform.idempotency_key where key = :key and owner = :owner and state = 'running'
-            """;
+    private static final String BACKEND = "select pg_backend_pid()";
     private static final String PURGE = """
             delete from platform.idempotency_key
             where ctid = any (array(select ctid from platform.idempotency_key where expires_at < :now limit 1000))
@@ -58,62 +57,81 @@ public final class IdempotencyStore implements AutoCloseable {
 
     private final Jdbi jdbi;
     private final Clock clock;
-    private final Duration lease;
     private final Duration retention;
+    private final CommitObserver observer;
     private final ScheduledExecutorService purger;
 
     /**
-     * @param lease how long a claim holds while its request runs; an instance that dies frees it then
+     * Installs the request transaction on {@code jdbi}: from now on, module calls on it join the
+     * transaction of a keyed request running on the same thread.
+     *
      * @param retention how long a response is kept for replays
      */
-    public IdempotencyStore(Jdbi jdbi, Clock clock, Duration lease, Duration retention) {
+    public IdempotencyStore(Jdbi jdbi, Clock clock, Duration retention, CommitObserver observer) {
         this.jdbi = jdbi;
         this.clock = clock;
-        this.lease = lease;
         this.retention = retention;
+        this.observer = observer;
+        RequestTransaction.install(jdbi);
         this.purger = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("idempotency-purge").factory());
         purger.scheduleWithFixedDelay(this::purgeQuietly, 1, 1, TimeUnit.MINUTES);
     }
 
-    /** Claims {@code key} for this attempt and binds it to the current thread, or says what holds it. */
+    /**
+     * Claims {@code key} for this attempt, or says what holds it. A claim opens the request
+     * transaction and binds it to the current thread until {@link #finish} or {@link #abandon}.
+     */
     public Outcome claim(String key, String fingerprint) {
-        var owner = UUID.randomUUID();
-        var now = now();
-        Optional<UUID> claimed = jdbi.withHandle(h -> h.createQuery(CLAIM)
-                .bind("key", key)
-                .bind("fingerprint", fingerprint)
-                .bind("owner", owner)
-                .bind("now", now)
-                .bind("leaseUntil", now.plus(lease))
-                .bind("expiresAt", now.plus(lease).plus(retention))
-                .mapTo(UUID.class)
-                .findOne());
-        if (claimed.isPresent() && claimed.get().equals(owner)) {
-            var claim = new Claim(key, owner);
-            IdempotentCommits.bind(claim);
+        Handle handle = jdbi.open();
+        try {
+            handle.begin();
+            boolean locked = handle.createQuery(LOCK)
+                    .bind("key", key)
+                    .mapTo(Boolean.class)
+                    .one();
+            Optional<Outcome> held = locked ? find(handle, key, fingerprint) : Optional.of(new Outcome.Running());
+            if (held.isPresent()) {
+                end(handle);
+                return held.get();
+            }
+            var claim = new Claim(key, fingerprint, handle);
+            RequestTransaction.bind(jdbi, handle);
             return new Outcome.Claimed(claim);
+        } catch (RuntimeException e) {
+            end(handle);
+            throw e;
         }
-        Optional<Outcome> held = jdbi.withHandle(h -> h.createQuery(FIND)
+    }
+
+    private Optional<Outcome> find(Handle handle, String key, String fingerprint) {
+        return handle.createQuery(FIND)
                 .bind("key", key)
-                .map((rs, ctx) -> held(
+                .bind("now", now())
+                .map((rs, ctx) -> Optional.ofNullable(held(
                         fingerprint,
                         rs.getString("fingerprint"),
                         rs.getString("state"),
+                        Boolean.TRUE.equals(rs.getObject("lapsed")),
                         (Integer) rs.getObject("status"),
                         rs.getString("content_type"),
-                        rs.getString("body")))
-                .findOne());
-        return held.orElse(new Outcome.Running()); // purged in between: the retry's retry will claim it
+                        rs.getString("body"))))
+                .findOne()
+                .flatMap(held -> held);
     }
 
-    private static Outcome held(
+    /** What a record says to a retry; null when it no longer holds (a lapsed claim of the previous version). */
+    private static @Nullable Outcome held(
             String fingerprint,
             String storedFingerprint,
             String state,
+            boolean lapsed,
             @Nullable Integer status,
             @Nullable String contentType,
             @Nullable String body) {
+        if (state.equals("running") && lapsed) {
+            return null;
+        }
         if (!storedFingerprint.equals(fingerprint)) {
             return new Outcome.Mismatch();
         }
@@ -125,57 +143,76 @@ public final class IdempotencyStore implements AutoCloseable {
     }
 
     /**
-     * Ends this attempt: keeps a response below 500 for replays; after a 5xx frees the key unless
-     * the request committed (then a retry must not act again, and learns that it was carried out).
-     * Never throws: the response is already decided.
+     * Ends the attempt with its response. A 5xx rolls back everything the request wrote (a retry
+     * runs it afresh); anything else commits the writes together with the key's record, which keeps
+     * {@code body} for replays, or, when {@code body} is null (it carries a credential), only the
+     * fact that the request was carried out.
+     *
+     * @return false when the commit failed: nothing was done, and the response must become a 503
      */
-    public void finish(Claim claim, int status, String contentType, String body) {
-        IdempotentCommits.unbind();
+    public boolean finish(Claim claim, int status, String contentType, @Nullable String body) {
+        RequestTransaction.unbind(jdbi);
+        claim.finish();
+        Handle handle = claim.handle();
         if (status >= 500) {
-            if (claim.committed()) {
-                log.warn("request failed with {} after it committed; its Idempotency-Key stays carried out", status);
-            } else {
-                release(claim);
-            }
-            return;
+            end(handle);
+            return true;
         }
         try {
-            jdbi.useHandle(h -> h.createUpdate(COMPLETE)
+            int recorded = handle.createUpdate(RECORD)
                     .bind("key", claim.key())
-                    .bind("owner", claim.owner())
+                    .bind("fingerprint", claim.fingerprint())
+                    .bind("state", body == null ? "committed" : "done")
                     .bind("status", status)
                     .bind("contentType", contentType)
                     .bind("body", body)
+                    .bind("now", now())
                     .bind("expiresAt", now().plus(retention))
-                    .execute());
+                    .execute();
+            if (recorded != 1) {
+                log.warn("an Idempotency-Key was claimed by an instance of the previous version; rolling back");
+                end(handle);
+                return false;
+            }
+            if (observer != CommitObserver.NONE) {
+                observer.beforeCommit(
+                        claim, handle.createQuery(BACKEND).mapTo(Integer.class).one());
+            }
+            handle.commit();
         } catch (RuntimeException e) {
-            log.warn(
-                    "could not keep the response of an idempotent request ({}); a retry {}",
-                    e.getMessage(),
-                    claim.committed() ? "learns it was carried out" : "waits for the lease to end");
+            log.warn("an idempotent request could not commit ({}); nothing was done", e.getMessage());
+            end(handle);
+            return false;
         }
+        end(handle);
+        observer.afterCommit(claim);
+        return true;
     }
 
-    /**
-     * Ends an attempt whose response must not be stored (it carries a credential): a committed
-     * request stays carried out, anything else frees the key so that a retry runs again.
-     */
-    public void finishWithoutResponse(Claim claim) {
-        IdempotentCommits.unbind();
-        if (!claim.committed()) {
-            release(claim);
+    /** Rolls back an attempt that never reached {@link #finish} (its request ended abnormally). */
+    public void abandon(Claim claim) {
+        if (claim.finished()) {
+            return;
         }
+        RequestTransaction.unbind(jdbi);
+        claim.finish();
+        log.error("an idempotent request ended without finishing its claim; rolled back");
+        end(claim.handle());
     }
 
-    /** Frees the key of an attempt that did not commit, so that a retry runs again. Never throws. */
-    private void release(Claim claim) {
+    /** Rolls back (when still in a transaction) and closes; never throws, the connection may be gone. */
+    private static void end(Handle handle) {
         try {
-            jdbi.useHandle(h -> h.createUpdate(RELEASE)
-                    .bind("key", claim.key())
-                    .bind("owner", claim.owner())
-                    .execute());
+            if (handle.isInTransaction()) {
+                handle.rollback();
+            }
         } catch (RuntimeException e) {
-            log.warn("could not free an idempotency key ({}); a retry waits for the lease to end", e.getMessage());
+            log.debug("rollback failed: {}", e.getMessage());
+        }
+        try {
+            handle.close();
+        } catch (RuntimeException e) {
+            log.debug("closing a handle failed: {}", e.getMessage());
         }
     }
 
@@ -212,10 +249,10 @@ public final class IdempotencyStore implements AutoCloseable {
                 @Nullable String contentType,
                 @Nullable String body) implements Outcome {}
 
-        /** Another attempt holds the key and may still be running. */
+        /** Another attempt holds the key and is alive. */
         record Running() implements Outcome {}
 
-        /** The request was carried out, but its response was lost or is not kept. */
+        /** The request was carried out, but its response is not kept (it carried a credential). */
         record CarriedOut() implements Outcome {}
 
         /** The key was used for a different request. */

@@ -1,8 +1,8 @@
 /**
- * {@code Idempotency-Key} records in PostgreSQL, where the writes they protect live: {@link
- * io.conduit.platform.idempotency.IdempotencyStore} claims, completes and replays them, and {@link
- * io.conduit.platform.idempotency.IdempotentCommits} marks the key inside the request's own
- * transaction, so a committed request is never run twice.
+ * {@code Idempotency-Key} requests, exactly once by construction: {@link
+ * io.conduit.platform.idempotency.IdempotencyStore} runs a keyed request in one transaction, locked
+ * on its key, that commits the request's writes with its response ({@link
+ * io.conduit.platform.idempotency.RequestTransaction} makes every module's database call join it).
  */
 @NullMarked
 package io.conduit.platform.idempotency;
