@@ -284,7 +284,8 @@ admin="http://127.0.0.1:$admin_port"
 rate_limit_env=()
 if [[ -n "$rate_limit_value" ]]; then
   for v in CONDUIT_RATE_LIMIT_ANONYMOUS CONDUIT_RATE_LIMIT_USER CONDUIT_RATE_LIMIT_LOGIN_PER_ADDRESS \
-           CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT CONDUIT_RATE_LIMIT_REGISTRATION_PER_ADDRESS; do
+           CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT_AND_ADDRESS \
+           CONDUIT_RATE_LIMIT_REGISTRATION_PER_ADDRESS; do
     rate_limit_env+=("$v=${!v:-$rate_limit_value}")
   done
 fi

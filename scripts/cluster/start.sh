@@ -231,6 +231,7 @@ unlimited=1000000000/1m
     [CONDUIT_RATE_LIMIT_USER]=$unlimited
     [CONDUIT_RATE_LIMIT_LOGIN_PER_ADDRESS]=$unlimited
     [CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT]=$unlimited
+    [CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT_AND_ADDRESS]=$unlimited
     [CONDUIT_RATE_LIMIT_REGISTRATION_PER_ADDRESS]=$unlimited
   )
   for k in $(printf '%s\n' "${!settings[@]}" | sort); do printf 'export %s=%q\n' "$k" "${settings[$k]}"; done

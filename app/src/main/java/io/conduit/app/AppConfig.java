@@ -55,11 +55,14 @@ record AppConfig(
                 env.duration("CONDUIT_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20)),
                 env.integer("CONDUIT_TRUSTED_PROXY_HOPS", 0, 0, 10),
                 new RateLimits(
-                        env.rateLimit("CONDUIT_RATE_LIMIT_ANONYMOUS", "anonymous", "600/1m"),
+                        env.rateLimit("CONDUIT_RATE_LIMIT_ANONYMOUS", "anonymous", "3000/1m"),
                         env.rateLimit("CONDUIT_RATE_LIMIT_USER", "user", "1200/1m"),
-                        env.rateLimit("CONDUIT_RATE_LIMIT_LOGIN_PER_ADDRESS", "login-address", "30/15m"),
-                        env.rateLimit("CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT", "login-account", "10/15m"),
-                        env.rateLimit("CONDUIT_RATE_LIMIT_REGISTRATION_PER_ADDRESS", "registration-address", "20/1h")));
+                        env.rateLimit("CONDUIT_RATE_LIMIT_LOGIN_PER_ADDRESS", "login-address", "600/15m"),
+                        env.rateLimit("CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT", "login-account", "50/15m"),
+                        env.rateLimit(
+                                "CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT_AND_ADDRESS", "login-account-address", "10/15m"),
+                        env.rateLimit(
+                                "CONDUIT_RATE_LIMIT_REGISTRATION_PER_ADDRESS", "registration-address", "300/1h")));
         var idempotency = new IdempotencySettings(env.duration("CONDUIT_IDEMPOTENCY_RETENTION", Duration.ofHours(24)));
         int adminPort = env.integer("CONDUIT_ADMIN_PORT", 9090, 0, 65535);
         Duration idle = env.duration("CONDUIT_SESSION_IDLE_TIMEOUT", Duration.ofDays(7));

@@ -75,6 +75,14 @@ final class DevServices implements AutoCloseable {
     }
 
     /** The variables that point the application at these servers; dev defaults for the rest. */
+    static final java.util.List<String> DEV_RATE_LIMITS = java.util.List.of(
+            "ANONYMOUS",
+            "USER",
+            "LOGIN_PER_ADDRESS",
+            "LOGIN_PER_ACCOUNT",
+            "LOGIN_PER_ACCOUNT_AND_ADDRESS",
+            "REGISTRATION_PER_ADDRESS");
+
     Map<String, String> environment(Map<String, String> current) {
         var env = new HashMap<String, String>();
         env.put("CONDUIT_DB_URL", postgres.getJdbcUrl("postgres", "postgres"));
@@ -83,6 +91,13 @@ final class DevServices implements AutoCloseable {
         env.put("CONDUIT_REDIS_URL", "redis://127.0.0.1:" + redisPort);
         env.putIfAbsent("CONDUIT_SHUTDOWN_DRAIN", current.getOrDefault("CONDUIT_SHUTDOWN_DRAIN", "0s"));
         env.putIfAbsent("CONDUIT_LOG_FORMAT", current.getOrDefault("CONDUIT_LOG_FORMAT", "text"));
+        // A developer's test suite or front end registers and logs in far more often from one
+        // address than a person does: dev limits are high enough never to get in the way, yet on, so
+        // the limiter runs in dev as in production.
+        for (String limit : DEV_RATE_LIMITS) {
+            String name = "CONDUIT_RATE_LIMIT_" + limit;
+            env.put(name, current.getOrDefault(name, "100000/1m"));
+        }
         return env;
     }
 

@@ -37,9 +37,11 @@ final class Launcher {
             Application app = Application.start(config, Clock.systemUTC());
             if (dev) {
                 log.info(
-                        "Conduit dev mode is up: API at http://localhost:{}/api, metrics at http://localhost:{}/metrics",
+                        "Conduit dev mode is up: API at http://localhost:{}/api, metrics at http://localhost:{}/metrics;"
+                                + " rate limits per window: {}",
                         app.port(),
-                        app.adminPort());
+                        app.adminPort(),
+                        config.http().rateLimits().describe());
             } else {
                 log.atInfo()
                         .addKeyValue("port", app.port())

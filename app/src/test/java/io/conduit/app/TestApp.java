@@ -22,6 +22,14 @@ public final class TestApp implements AutoCloseable {
         return start(overrides, clock, CommitObserver.NONE);
     }
 
+    /** Starts an app with the production defaults of every rate limit (the tests turn them off). */
+    public static TestApp startWithDefaultRateLimits(Map<String, String> overrides) {
+        var env = new HashMap<>(TestServices.environment());
+        env.keySet().removeIf(name -> name.startsWith("CONDUIT_RATE_LIMIT_"));
+        env.putAll(overrides);
+        return new TestApp(Application.start(AppConfig.fromEnv(env), Clock.systemUTC()));
+    }
+
     /** Starts an app whose keyed requests report their commits to {@code observer}. */
     public static TestApp start(Map<String, String> overrides, Clock clock, CommitObserver observer) {
         var env = new HashMap<>(TestServices.environment());

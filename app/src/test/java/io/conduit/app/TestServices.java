@@ -35,7 +35,12 @@ public final class TestServices {
             env.put("CONDUIT_REDIS_POOL_SIZE", "8");
             // Tests register many users from one address; RateLimitIT turns the limits on.
             for (String limit : java.util.List.of(
-                    "ANONYMOUS", "USER", "LOGIN_PER_ADDRESS", "LOGIN_PER_ACCOUNT", "REGISTRATION_PER_ADDRESS")) {
+                    "ANONYMOUS",
+                    "USER",
+                    "LOGIN_PER_ADDRESS",
+                    "LOGIN_PER_ACCOUNT",
+                    "LOGIN_PER_ACCOUNT_AND_ADDRESS",
+                    "REGISTRATION_PER_ADDRESS")) {
                 env.put("CONDUIT_RATE_LIMIT_" + limit, "off");
             }
             environment = Map.copyOf(env);

@@ -3,9 +3,6 @@ package io.conduit.app.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.conduit.app.TestApp;
 import io.conduit.platform.idempotency.Claim;
 import io.conduit.platform.idempotency.CommitObserver;
@@ -13,17 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -44,20 +38,18 @@ import org.junit.jupiter.api.TestFactory;
  * path parameters are filled with fresh data the caller owns.
  */
 class ExactlyOnceIT {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> MUTATING = Set.of("POST", "PUT", "DELETE");
     private static final Pattern PARAMETER = Pattern.compile("\\{(\\w+)}");
-    private static final AtomicLong RUNS = new AtomicLong();
     private static final Deaths deaths = new Deaths();
     private static TestApp app;
     private static Http http;
-    private static JsonNode openApi;
+    private static ApiDocument api;
 
     @BeforeAll
     static void start() {
         app = TestApp.start(Map.of(), Clock.systemUTC(), deaths);
         http = new Http(app.baseUrl());
-        openApi = http.get("/api/openapi.json").json();
+        api = new ApiDocument(http);
     }
 
     @AfterAll
@@ -156,13 +148,13 @@ class ExactlyOnceIT {
         String path = fill(template, caller);
         String body = body(method, template, caller);
         String key = UUID.randomUUID().toString();
-        Map<String, Long> before = rowCounts();
+        Map<String, Long> before = RowCounts.now();
 
         deaths.arm(key, death);
         var first = http.send(method, path, body, keyed(key, caller.token()));
         var retry = death == Death.NONE ? first : http.send(method, path, body, keyed(key, caller.token()));
-        awaitOutbox();
-        Map<String, Long> after = rowCounts();
+        RowCounts.awaitOutbox();
+        Map<String, Long> after = RowCounts.now();
 
         var effects = new TreeMap<String, Long>();
         after.forEach((table, count) -> {
@@ -212,56 +204,21 @@ class ExactlyOnceIT {
      * or, for a login, the caller's credentials; null when the operation takes no body.
      */
     private static String body(String method, String template, Users.Registered caller) {
-        JsonNode operation =
-                openApi.path("paths").path(template.substring("/api".length())).path(method.toLowerCase(Locale.ROOT));
-        assertThat(operation.isMissingNode())
+        assertThat(api.operation(method, template).isMissingNode())
                 .as("%s %s is in the OpenAPI document", method, template)
                 .isFalse();
-        JsonNode requestBody = resolve(operation.path("requestBody"));
-        if (requestBody.isMissingNode()) {
+        JsonNode content = api.requestBody(method, template);
+        if (content.isMissingNode()) {
             return null;
         }
-        JsonNode content = requestBody.path("content").path("application/json");
         if (content.path("schema").toString().contains("/LoginUser\"")) {
             return Users.login(caller.email(), caller.password());
         }
-        JsonNode example = content.path("example");
-        assertThat(example.isMissingNode())
+        JsonNode example = api.uniqueExample(method, template);
+        assertThat(example)
                 .as("%s %s has a request body example", method, template)
-                .isFalse();
-        return unique(
-                        example.deepCopy(),
-                        Long.toString(RUNS.incrementAndGet(), 36) + Long.toString(System.nanoTime() % 1_000_000, 36))
-                .toString();
-    }
-
-    private static JsonNode resolve(JsonNode node) {
-        if (!node.has("$ref")) {
-            return node;
-        }
-        String[] parts = node.get("$ref").asText().substring(2).split("/");
-        JsonNode target = openApi;
-        for (String part : parts) {
-            target = target.path(part);
-        }
-        return target;
-    }
-
-    private static JsonNode unique(JsonNode node, String suffix) {
-        if (node.isTextual()) {
-            String text = node.asText();
-            int at = text.indexOf('@');
-            return new TextNode(
-                    at > 0 ? text.substring(0, at) + "." + suffix + text.substring(at) : text + "-" + suffix);
-        }
-        if (node instanceof ObjectNode object) {
-            object.properties().forEach(field -> field.setValue(unique(field.getValue(), suffix)));
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                ((com.fasterxml.jackson.databind.node.ArrayNode) node).set(i, unique(node.get(i), suffix));
-            }
-        }
-        return node;
+                .isNotNull();
+        return example.toString();
     }
 
     private static Set<String> fieldNames(JsonNode node) {
@@ -273,39 +230,6 @@ class ExactlyOnceIT {
             }
         });
         return names;
-    }
-
-    /** Rows per table in every module's schema and the outbox; the idempotency records are the mechanism, not an effect. */
-    private static Map<String, Long> rowCounts() throws Exception {
-        var tables = new ArrayList<String>();
-        try (var connection = Database.connect();
-                var statement = connection.prepareStatement("""
-                        select table_schema || '.' || table_name from information_schema.tables
-                        where table_type = 'BASE TABLE'
-                          and table_schema in ('platform', 'identity', 'profiles', 'articles', 'comments')
-                          and table_name <> 'flyway_schema_history'
-                          and (table_schema, table_name) <> ('platform', 'idempotency_key')
-                        """);
-                var rs = statement.executeQuery()) {
-            while (rs.next()) {
-                tables.add(rs.getString(1));
-            }
-        }
-        assertThat(tables).contains("comments.comment", "platform.event_publication");
-        var counts = new TreeMap<String, Long>();
-        for (String table : tables) {
-            counts.put(table, Database.count("select count(*) from " + table));
-        }
-        return counts;
-    }
-
-    /** Waits until the outbox relay has delivered every event, so its reactions are in the counts. */
-    private static void awaitOutbox() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (Database.count("select count(*) from platform.event_publication where completed_at is null") > 0) {
-            assertThat(System.nanoTime()).as("the outbox drains").isLessThan(deadline);
-            Thread.sleep(50);
-        }
     }
 
     private static String[] keyed(String key, String token) {

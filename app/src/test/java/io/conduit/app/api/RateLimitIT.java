@@ -69,4 +69,49 @@ class RateLimitIT {
             assertThat(otherAccount.status()).isEqualTo(200);
         }
     }
+
+    @Test
+    void productionDefaultsLetABusyNatThroughAndStillStopPasswordGuessing() {
+        try (var app = TestApp.startWithDefaultRateLimits(Map.of("CONDUIT_TRUSTED_PROXY_HOPS", "1"))) {
+            var http = new Http(app.baseUrl());
+            String nat = "198.51.100." + (int) (Math.random() * 250);
+            var statuses = new java.util.ArrayList<Integer>();
+            var accounts = new java.util.ArrayList<String>();
+            for (int i = 0; i < 60; i++) {
+                String name = Users.unique("nat");
+                var registered = http.post(
+                        "/api/users",
+                        Users.registration(name, name + "@example.com", "password123"),
+                        "X-Forwarded-For",
+                        nat);
+                statuses.add(registered.status());
+                accounts.add(name + "@example.com");
+            }
+            for (int i = 0; i < 100; i++) {
+                statuses.add(http.post(
+                                "/api/users/login", login(accounts.get(i % 60), "password123"), "X-Forwarded-For", nat)
+                        .status());
+            }
+            for (int i = 0; i < 500; i++) {
+                statuses.add(http.get("/api/articles?limit=1", "X-Forwarded-For", nat)
+                        .status());
+            }
+
+            var guesses = new java.util.ArrayList<Integer>();
+            for (int i = 0; i < 20; i++) {
+                guesses.add(
+                        http.post("/api/users/login", login(accounts.getFirst(), "guess-" + i), "X-Forwarded-For", nat)
+                                .status());
+            }
+
+            assertThat(statuses)
+                    .as("a NAT's burst: 60 registrations, 100 logins, 500 reads")
+                    .doesNotContain(429);
+            assertThat(statuses).containsOnly(200, 201);
+            assertThat(guesses)
+                    .as("20 wrong passwords for one account from one address")
+                    .contains(429);
+            assertThat(guesses.subList(0, 8)).containsOnly(401);
+        }
+    }
 }

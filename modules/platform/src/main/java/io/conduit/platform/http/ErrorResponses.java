@@ -59,17 +59,46 @@ final class ErrorResponses {
 
     private static void writeFramework(HttpResponseException e, Context ctx) {
         int status = e.getStatus();
-        Map<String, List<String>> errors = switch (status) {
+        if (status == 405) {
+            ctx.header("Allow", String.join(", ", e.getDetails().values()).toUpperCase(java.util.Locale.ROOT));
+        }
+        if (status == 400) {
+            body(ctx, 422, Map.of("body", List.of("is invalid")));
+            return;
+        }
+        body(ctx, status, errorsFor(status));
+    }
+
+    /**
+     * The errors of a status the server produces on its own, without a message from the code that
+     * refused (Jetty's or Javalin's text names the server and is not meant for clients).
+     */
+    static Map<String, List<String>> errorsFor(int status) {
+        return switch (status) {
+            case 400 -> Map.of("request", List.of("is malformed"));
             case 404 -> Map.of("route", List.of("not found"));
-            case 405 -> {
-                ctx.header("Allow", String.join(", ", e.getDetails().values()).toUpperCase(java.util.Locale.ROOT));
-                yield Map.of("method", List.of("not allowed"));
-            }
+            case 405 -> Map.of("method", List.of("not allowed"));
+            case 408 -> Map.of("request", List.of("took too long"));
+            case 411 -> Map.of("body", List.of("needs a Content-Length"));
             case 413 -> Map.of("body", List.of("is too large"));
-            case 400, 422 -> Map.of("body", List.of("is invalid"));
-            default -> Map.of("request", List.of(e.getMessage() == null ? "failed" : e.getMessage()));
+            case 414 -> Map.of("path", List.of("is too long"));
+            case 415 -> Map.of("Content-Type", List.of("must be application/json"));
+            case 431 -> Map.of("headers", List.of("are too large"));
+            case 501 -> Map.of("request", List.of("uses something this server does not implement"));
+            case 503 -> Map.of("server", List.of("is unavailable"));
+            case 505 -> Map.of("HTTP version", List.of("is not supported"));
+            default ->
+                status >= 500 ? Map.of("server", List.of("unexpected error")) : Map.of("request", List.of("failed"));
         };
-        body(ctx, status == 400 ? 422 : status, errors);
+    }
+
+    /** The JSON body for {@code status}, for writers outside Javalin (Jetty's error handler). */
+    static byte[] bodyFor(int status) {
+        try {
+            return Json.mapper().writeValueAsBytes(new ErrorBody(errorsFor(status)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("an error body always serialises", e);
+        }
     }
 
     private static void writeUnexpected(Exception e, Context ctx) {

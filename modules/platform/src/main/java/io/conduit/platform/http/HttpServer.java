@@ -74,6 +74,8 @@ public final class HttpServer {
             config.routes.before(cors::apply);
             config.routes.beforeMatched(authentication::apply);
             config.routes.beforeMatched(rateLimiting::apply);
+            config.routes.beforeMatched(StorableText::checkParameters);
+            config.routes.beforeMatched(Requests::requireJsonBody);
             config.routes.beforeMatched(idempotency::begin);
             config.routes.after(HttpServer::jsonWithCharset);
             config.routes.after(ConditionalGet::apply);
@@ -98,7 +100,13 @@ public final class HttpServer {
         config.http.defaultContentType = JSON_UTF8;
         int hops = settings.trustedProxyHops();
         config.contextResolver.ip = ctx -> ClientAddress.of(ctx, hops);
+        config.jetty.modifyHttpConfiguration(http -> {
+            http.setSendServerVersion(false);
+            http.setSendXPoweredBy(false);
+        });
+        config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler.Servlet()));
         config.jetty.modifyServer(server -> {
+            server.setErrorHandler(new JsonErrorHandler());
             server.insertHandler(new GracefulHandler());
             server.setStopTimeout(settings.stopTimeout().toMillis());
         });

@@ -47,6 +47,7 @@ final class RateLimiting {
             String account = accountOf(ctx);
             if (account != null) {
                 hit(verdicts, limits.loginPerAccount(), "account:" + account);
+                hit(verdicts, limits.loginPerAccountAndAddress(), "account:" + account + ":ip:" + ctx.ip());
             }
         } else if (ctx.method() == HandlerType.POST && route.endsWith("/users")) {
             hit(verdicts, limits.registrationPerAddress(), "ip:" + ctx.ip());

@@ -2,6 +2,7 @@ package io.conduit.platform.http;
 
 import io.conduit.platform.Unauthorized;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import java.util.Optional;
 
 /** What handlers read off a request: the caller and the JSON body. */
@@ -26,6 +27,25 @@ public final class Requests {
      */
     public static void carriesCredentials(Context ctx) {
         ctx.attribute(Idempotency.CONFIDENTIAL_ATTRIBUTE, Boolean.TRUE);
+    }
+
+    /**
+     * Before-handler: a request that carries a body must say it is JSON ({@code application/json},
+     * any parameters), else 415 before anything runs. A JSON body sent as {@code text/plain} or a
+     * form is what a page on any origin can send without a CORS preflight; refusing it keeps
+     * cross-site requests out of every write. Requests without a body (favorite, follow, logout)
+     * need no type.
+     */
+    static void requireJsonBody(Context ctx) {
+        boolean hasBody = ctx.contentLength() > 0 || ctx.header("Transfer-Encoding") != null;
+        if (!hasBody) {
+            return;
+        }
+        String type = ctx.header("Content-Type");
+        String media = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        if (!media.equals("application/json")) {
+            throw new HttpResponseException(415, "must be application/json");
+        }
     }
 
     /** The JSON body as {@code type}; 422 when it is missing, malformed or wrongly typed. */
