@@ -56,8 +56,12 @@ final class ArticleRepository {
             insert into articles.tag (name, article_count) select tag, 1 from unnest(:tags) as tag order by tag
             on conflict (name) do update set article_count = articles.tag.article_count + 1
             """;
+    // Locks the tag rows in name order, as COUNT_TAGS_UP does: a plain "where name = any(...)" locks
+    // them in scan order, and a create and a delete sharing two tags deadlocked.
     private static final String COUNT_TAGS_DOWN = """
-            update articles.tag set article_count = article_count - 1 where name = any(:tags)
+            update articles.tag t set article_count = t.article_count - 1
+            from (select name from articles.tag where name = any(:tags) order by name for update) locked
+            where t.name = locked.name
             """;
     private static final String COUNT_TOTAL = "update articles.totals set article_count = article_count + :delta";
     private static final String COUNT_AUTHOR_UP = """

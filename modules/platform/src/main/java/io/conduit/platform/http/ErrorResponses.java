@@ -112,7 +112,7 @@ final class ErrorResponses {
         body(ctx, 500, Map.of("server", List.of("unexpected error")));
     }
 
-    /** Connection failures, timeouts and shutdowns of PostgreSQL are a 503, not a 500. */
+    /** Connection failures, timeouts, shutdowns and transient conflicts of PostgreSQL are a 503, not a 500. */
     private static @Nullable String unavailableDependency(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientConnectionException) {
@@ -120,10 +120,14 @@ final class ErrorResponses {
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 String state = sql.getSQLState();
+                // 40001/40P01: a serialization failure or a deadlock victim, rolled back as a whole:
+                // a retry can succeed, so it is a 503 with Retry-After, not a 500.
                 if (state.startsWith("08")
                         || state.startsWith("57P")
                         || state.equals("57014")
-                        || state.equals("53300")) {
+                        || state.equals("53300")
+                        || state.equals("40001")
+                        || state.equals("40P01")) {
                     return "database";
                 }
             }
