@@ -79,7 +79,7 @@ final class Application {
             resources.add(idempotency);
             var events = new Events(clock);
             var cache = new ResponseCache(new ContentVersion(redis), config.responseCache(), registry);
-            var identity = IdentityModule.create(jdbi, redis, config.identity(), cache, clock);
+            var identity = IdentityModule.create(jdbi, redis, config.identity(), cache, clock, registry);
             var profiles = ProfilesModule.create(jdbi, identity.users(), clock);
             var articles = ArticlesModule.create(jdbi, events, profiles.profiles(), identity.users(), cache, clock);
             var comments = CommentsModule.create(jdbi, events, articles.articles(), profiles.profiles(), clock);

@@ -5,6 +5,7 @@ import io.conduit.platform.http.HttpModule;
 import io.conduit.platform.http.ResponseCache;
 import io.conduit.platform.redis.Redis;
 import io.javalin.config.RoutesConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
 
@@ -20,11 +21,19 @@ public final class IdentityModule implements HttpModule {
         this.routes = new UserRoutes(service);
     }
 
-    /** {@code cache} is told when a user's public face (username, bio, image) changes. */
+    /**
+     * {@code cache} is told when a user's public face (username, bio, image) changes; {@code
+     * registry} gets the session store's metrics.
+     */
     public static IdentityModule create(
-            Jdbi jdbi, Redis redis, IdentitySettings settings, ResponseCache cache, Clock clock) {
-        var sessions =
-                new SessionStore(redis, clock, settings.sessionIdleTimeout(), settings.sessionAbsoluteLifetime());
+            Jdbi jdbi,
+            Redis redis,
+            IdentitySettings settings,
+            ResponseCache cache,
+            Clock clock,
+            MeterRegistry registry) {
+        var sessions = new SessionStore(
+                redis, clock, settings.sessionIdleTimeout(), settings.sessionAbsoluteLifetime(), registry);
         var hasher = new PasswordHasher(settings.passwordHashConcurrency());
         var service = new UserService(jdbi, new UserRepository(), hasher, sessions, cache, clock);
         return new IdentityModule(service, sessions);

@@ -1,14 +1,19 @@
 package io.conduit.identity;
 
+import io.conduit.platform.Unavailable;
 import io.conduit.platform.UserId;
 import io.conduit.platform.http.Caller;
 import io.conduit.platform.redis.Redis;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sessions in Redis, shared by every instance, so a revoked token is refused everywhere at once.
@@ -18,8 +23,15 @@ import org.jspecify.annotations.Nullable;
  * client does not write on every request), capped by what is left of the absolute lifetime.
  * {@code identity:user-sessions:<uid>} is a sorted set of the user's session ids by creation time,
  * for logging out everywhere and for revoking other sessions on a password change.
+ *
+ * <p>The renewal ("touch") is a write on the way of a read: a request that only needed to know
+ * who is calling must not fail because Redis cannot take a write this moment (a failover, when the
+ * old primary holds writes and then refuses them while it still answers reads). A failed touch is
+ * logged, counted in {@code session_touch_failures_total} and skipped, not resent (that would hold
+ * the read up): the session's next request renews it, and an idle timeout of days is not at risk.
  */
 final class SessionStore {
+    private static final Logger log = LoggerFactory.getLogger(SessionStore.class);
     private static final String SESSION = "identity:session:";
     private static final String USER_SESSIONS = "identity:user-sessions:";
     private static final Duration MAX_TOUCH_INTERVAL = Duration.ofMinutes(1);
@@ -43,10 +55,14 @@ final class SessionStore {
     private final long idleMillis;
     private final long absoluteMillis;
     private final long touchIntervalMillis;
+    private final Counter touchFailures;
 
-    SessionStore(Redis redis, Clock clock, Duration idleTimeout, Duration absoluteLifetime) {
+    SessionStore(Redis redis, Clock clock, Duration idleTimeout, Duration absoluteLifetime, MeterRegistry registry) {
         this.redis = redis;
         this.clock = clock;
+        this.touchFailures = Counter.builder("session.touch.failures")
+                .description("Session renewals (sliding idle timeout) that Redis did not take; the request went on")
+                .register(registry);
         this.idleMillis = idleTimeout.toMillis();
         this.absoluteMillis = absoluteLifetime.toMillis();
         this.touchIntervalMillis = Math.max(1_000, Math.min(MAX_TOUCH_INTERVAL.toMillis(), idleMillis / 10));
@@ -96,14 +112,24 @@ final class SessionStore {
             return Optional.empty();
         }
         if (now - seen >= touchIntervalMillis) {
-            redis.run(jedis -> {
-                var tx = jedis.multi();
-                tx.hset(SESSION + id, "seen", Long.toString(now));
-                tx.pexpire(SESSION + id, Math.min(idleMillis, left));
-                tx.exec();
-            });
+            touch(id, now, Math.min(idleMillis, left));
         }
         return Optional.of(new Caller(user, token));
+    }
+
+    /** Renews the idle timeout; once, never in the way of the request (see the class comment). */
+    private void touch(String id, long now, long ttlMillis) {
+        try {
+            redis.runOnce(jedis -> {
+                var tx = jedis.multi();
+                tx.hset(SESSION + id, "seen", Long.toString(now));
+                tx.pexpire(SESSION + id, ttlMillis);
+                tx.exec();
+            });
+        } catch (Unavailable e) {
+            touchFailures.increment();
+            log.info("session renewal skipped, Redis did not take it; a later request renews it");
+        }
     }
 
     /** Ends the session of this caller's token. */

@@ -33,7 +33,8 @@ public final class RateLimiter {
     public Verdict hit(RateLimitPolicy policy, String subject) {
         String key = "ratelimit:" + policy.name() + ":" + subject;
         try {
-            List<?> result = redis.call(jedis -> (List<?>) jedis.eval(
+            // Once, never resent: the script's INCR would count a resent request twice.
+            List<?> result = redis.callOnce(jedis -> (List<?>) jedis.eval(
                     HIT, List.of(key), List.of(Long.toString(policy.window().toMillis()))));
             long count = (Long) result.get(0);
             long ttlMillis = (Long) result.get(1);
