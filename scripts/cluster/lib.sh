@@ -88,6 +88,7 @@ pid_expected_cmd() { # name -> a string its command line must contain
     postgres) echo postgres ;;
     haproxy-*) echo haproxy ;;
     load) echo load.py ;;
+    cpu-burn-*) echo conduit-cpu-burn ;;
     *) echo "" ;;
   esac
 }
