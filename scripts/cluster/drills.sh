@@ -15,7 +15,7 @@
 # drill the load driver reads every write back; report.py prints a table with the numbers the
 # criteria judge and PASS/FAIL per criterion. Exit status 1 when any criterion fails.
 #
-#   scripts/cluster/drills.sh            all drills (a b c1 c2 d); about 4 minutes with start-up
+#   scripts/cluster/drills.sh            all drills (a b c1 c2 d); about 3 minutes with start-up
 #   scripts/cluster/drills.sh b c        some of them ("c" is c1 and c2)
 #
 # Uses the cluster running in CLUSTER_DIR (default /tmp/conduit-cluster) and leaves it running;

@@ -237,8 +237,9 @@ class Report:
         self.crit(not late_fault, "errors confined to %.0f s after the failover (last error ended %s after it)"
                   % (a.confine, "-" if last_fault is None else "%.1f s" % (last_fault - t)), late_fault)
         late = [r for r in self.errors_after if end(r) > t_endpoint + a.after_endpoint]
-        self.crit(not late, "errors only until %.1f s after the endpoint routes to the new primary (errors until %s "
-                  "after the endpoint moved)" % (a.after_endpoint, "-" if last is None else "%+.1f s" % last), late)
+        self.crit(not late, "errors only until %.1f s after the endpoint routes to the new primary (%s)" % (
+            a.after_endpoint, "no error after it" if last is None else "errors until %+.1f s after it moved" % last),
+            late)
         self.crit(not self.unauthorized, "no 401 caused by the failover (%d)" % len(self.unauthorized),
                   self.unauthorized)
 
@@ -268,8 +269,8 @@ class Report:
         self.crit(not slow, "every request in flight during the outage answered within %.1f s (max latency %.0f ms of "
                   "%d requests, %d slower)" % (a.answer_within, slowest * 1000, len(outage), len(slow)), slow)
         late = [r for r in after if end(r) - t_back > a.recover]
-        self.crit(not late, "error-free within %.0f s after PostgreSQL was back (last failure %s after)"
-                  % (a.recover, "-" if last is None else "%.1f s" % last), late)
+        self.crit(not late, "error-free within %.0f s after PostgreSQL was back (%s)" % (
+            a.recover, "no failure after it" if last is None else "last failure %.1f s after it" % last), late)
 
     # ------------------------------------------------------------------ common
     def writes(self):
