@@ -88,6 +88,7 @@ pid_expected_cmd() { # name -> a string its command line must contain
     postgres) echo postgres ;;
     haproxy-*) echo haproxy ;;
     load) echo load.py ;;
+    cpu-burn-*) echo conduit-cpu-burn ;;
     *) echo "" ;;
   esac
 }
@@ -133,22 +134,39 @@ wait_gone() { # pid seconds: waits until the process has exited (reaping it if i
   wait "$pid" 2>/dev/null || true
 }
 
-# Sends SIGKILL to pid at a moment when HAProxy counts at least $5 (default 1) requests on
-# backend/server (polling for up to $4 seconds; kills anyway after that), so that a kill drill
-# really has requests in flight. Prints how many were on the server.
-kill_when_busy() { # socket backend/server pid seconds [min]
+# Sends SIGKILL to pid at a moment when HAProxy has at least $5 (default 1) requests on
+# backend/server, at least $6 (default 0) of them writes (POST, PUT, DELETE) that have been on it
+# for $7 ms (default 0) or more without an answer, polling "show sess all" for up to $4 seconds
+# (kills anyway after that): a kill drill then really has requests, and writes past their first
+# statements, in flight. Prints how many requests and such writes were on the server and the
+# moment just before the kill.
+kill_when_busy() { # socket backend/server pid seconds [min-requests [min-writes [write-age-ms]]]
   python3 - "$@" <<'PY'
-import os, signal, socket, sys, time
+import calendar, os, re, signal, socket, sys, time
+from datetime import datetime
 sock, target, pid, secs = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 want = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+want_writes = int(sys.argv[6]) if len(sys.argv) > 6 else 0
+write_age = (float(sys.argv[7]) if len(sys.argv) > 7 else 0.0) / 1000
 backend, server = target.split("/")
+WRITES = {"3", "4", "5"}  # HAProxy's method numbers: POST, PUT, DELETE
+
+
+def accepted(block):  # "0x55...: [06/Dec/2026:01:47:36.038724] id=35 ..." (HAProxy's local time)
+    m = re.match(r"0x[0-9a-f]+: \[([^\]]+)\]", block)
+    if not m:
+        return None
+    t = datetime.strptime(m.group(1), "%d/%b/%Y:%H:%M:%S.%f")
+    return time.mktime(t.timetuple()) + t.microsecond / 1e6
+
+
 deadline = time.monotonic() + secs
-scur = 0
+streams = writes = 0
 while time.monotonic() < deadline:
     s = socket.socket(socket.AF_UNIX)
     s.settimeout(2)
     s.connect(sock)
-    s.sendall(b"show stat -1 4 -1\n")
+    s.sendall(b"show sess all\n")
     out = b""
     while True:
         chunk = s.recv(65536)
@@ -156,16 +174,23 @@ while time.monotonic() < deadline:
             break
         out += chunk
     s.close()
-    for line in out.decode().splitlines():
-        f = line.split(",")
-        if len(f) > 5 and f[0] == backend and f[1] == server:
-            scur = int(f[4] or 0)
-    if scur >= want:
+    now = time.time()
+    streams = writes = 0
+    for block in re.split(r"\n(?=0x[0-9a-f]+: \[)", out.decode(errors="replace")):
+        if "backend=%s " % backend not in block or not re.search(r"\bserver=%s " % re.escape(server), block):
+            continue
+        streams += 1
+        m = re.search(r"\bmeth=(\d+)\b.*\brsp\.st=(\w+)", block)
+        since = accepted(block)
+        if (m and m.group(1) in WRITES and m.group(2) == "MSG_RPBEFORE" and since is not None
+                and now - since >= write_age):
+            writes += 1
+    if streams >= want and writes >= want_writes:
         break
-    time.sleep(0.005)
+    time.sleep(0.003)
 killed_at = time.time()  # taken before the kill: requests failing from here on were in flight
 os.kill(pid, signal.SIGKILL)
-print(scur, "%.3f" % killed_at)
+print(streams, writes, "%.3f" % killed_at)
 PY
 }
 
@@ -214,6 +239,36 @@ ha_scur() { # socket backend server -> current sessions on the server
   hactl "$1" "show stat" | awk -F, -v b="$2" -v s="$3" '$1 == b && $2 == s { print $5 }'
 }
 ha_is() { [[ "$(ha_status "$1" "$2" "$3")" == "$4" ]]; }
+# Polls "show stat" every 20 ms until backend/server has the status (UP, DOWN, ...), at most
+# $5 seconds; prints the epoch (3 decimals) it was first seen, for a timeline a criterion measures
+# from. Returns 1 on timeout.
+ha_wait_status() { # socket backend server status seconds
+  python3 - "$@" <<'PY'
+import socket, sys, time
+sock, backend, server, want, secs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5])
+deadline = time.monotonic() + secs
+while time.monotonic() < deadline:
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(2)
+    s.connect(sock)
+    s.sendall(b"show stat\n")
+    out = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        out += chunk
+    s.close()
+    seen = time.time()
+    for line in out.decode(errors="replace").splitlines():
+        f = line.split(",")
+        if len(f) > 17 and f[0] == backend and f[1] == server and f[17] == want:
+            print("%.3f" % seen)
+            sys.exit(0)
+    time.sleep(0.02)
+sys.exit(1)
+PY
+}
 
 # ---------------------------------------------------------------------------------------------
 # Redis helpers (AUTH as ElastiCache with AUTH would require).

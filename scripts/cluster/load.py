@@ -12,11 +12,15 @@ an Idempotency-Key (a uuid) and is retried the way a good client does: the same 
 connection error, a 5xx, a 429 or a 409 "still running", with bounded exponential backoff that
 honours Retry-After. Every attempt is one request in the statistics.
 
-Each acknowledged write is recorded; once the load stops, the driver reads everything back
-through the API and checks that each is there exactly once (articles by title in the author's
-list, comments by body, favorites, follows, the last bio) and that every session token still works
-(GET /api/user = 200). Writes that were never acknowledged may or may not have happened: they must
-appear at most once.
+Each write is recorded; once the load stops, the driver reads everything back through the API
+and checks, per kind, that each acknowledged one is there exactly once: registrations (the
+profile exists), sessions (every token from a registration or login still works: GET /api/user =
+200), articles (by title in the author's list, under the acknowledged slug), deletes (404 and no
+longer listed), comments (by body, with the acknowledged id), favorites (in the user's favorited
+list, and each article's favoritesCount equal to the users who have it there, so a favorite
+applied twice shows), follows (the profile seen by the follower) and bios (the last acknowledged
+one). Writes that were never acknowledged may or may not have happened: they must appear at most
+once.
 
 Each request goes over a new connection to the load balancer (--keepalive reuses them). The reason
 is HAProxy, not the app: when a request that is not the first on a client keep-alive connection
@@ -140,6 +144,59 @@ def carried_out(payload):
     return isinstance(payload, dict) and "Idempotency-Key" in json.dumps(payload) and "carried out" in json.dumps(payload)
 
 
+class Verification:
+    """What the read-back found: per kind of write, how many were checked, lost and duplicated."""
+
+    def __init__(self, client):
+        self.client = client
+        self.checked = Counter()
+        self.lost, self.duplicated, self.sessions_lost, self.unverifiable = [], [], [], []
+        self.sessions = 0
+
+    def get(self, path, token=None, want=(200,)):
+        st, payload = 0, None
+        for attempt in range(1, 8):
+            st, _, payload, err = self.client.call("GET", path, "verify", "verify", token=token, attempt=attempt)
+            if st in want or st in (401, 404):
+                return st, payload
+            time.sleep(min(0.25 * 2 ** attempt, 2))
+        return st, payload
+
+    def any_token(self, tokens):
+        """A token that works (sessions are checked apart); else the first."""
+        for t in tokens:
+            if self.get("/api/user", t)[0] == 200:
+                return t
+        return tokens[0] if tokens else None
+
+    def check(self, kind, status, what, lost=False, dup=False, **details):
+        """One acknowledged write of this kind, read back."""
+        if status not in (200, 404):
+            self.unverifiable.append({"what": "%s %s" % (kind, what), "status": status})
+            return
+        self.checked[kind] += 1
+        if lost:
+            self.lost.append(dict(kind=kind, what=what, **details))
+        if dup:
+            self.duplicated.append(dict(kind=kind, what=what, **details))
+
+    def unacknowledged(self, kind, applied, dup=False, **details):
+        """One write of this kind never acknowledged: it may have happened, at most once."""
+        self.checked[kind + " (unacknowledged)"] += 1
+        if applied:
+            self.checked[kind + " (unacknowledged) applied"] += 1
+        if dup:
+            self.duplicated.append(dict(kind=kind, unacknowledged=True, **details))
+
+    def result(self, kinds):
+        by_kind = {k: {"checked": self.checked[k], "lost": sum(1 for x in self.lost if x["kind"] == k),
+                       "duplicated": sum(1 for x in self.duplicated if x["kind"] == k)} for k in kinds}
+        by_kind["session"]["lost"] = len(self.sessions_lost)
+        return {"lost": self.lost, "duplicated": self.duplicated, "sessions_lost": self.sessions_lost,
+                "unverifiable": self.unverifiable, "checked": dict(self.checked), "by_kind": by_kind,
+                "sessions": self.sessions}
+
+
 class Driver:
     def __init__(self, args):
         self.args = args
@@ -158,6 +215,9 @@ class Driver:
         self.ack_comments = {}     # body -> {"slug", "id"}
         self.unk_comments = {}     # body -> slug
         self.ack_favorites = set()  # (user, slug)
+        self.tried_favorites = set()  # (user, slug), acknowledged or not
+        self.ack_registrations = set()  # usernames
+        self.unk_registrations = set()  # usernames tried without an answer
         self.ack_follows = set()    # (follower, followee)
         self.bio_ack = {}           # user -> last acknowledged bio
         self.bio_after = defaultdict(list)  # user -> bios tried (unacknowledged) after that
@@ -233,7 +293,11 @@ class Driver:
         if outcome == "ack":
             with self.lock:
                 self.users[name] = {"tokens": [payload["user"]["token"]], "worker": worker}
+                self.ack_registrations.add(name)
             return name
+        if outcome == "unknown":
+            with self.lock:
+                self.unk_registrations.add(name)
         if outcome == "rejected" and st == 409:
             # taken: our own first attempt registered it; log in instead (and it is an anomaly)
             if self.login(client, name, rng, worker):
@@ -358,6 +422,8 @@ class Driver:
             slug = self.pick_public(rng)
             if not slug:
                 return
+            with self.lock:
+                self.tried_favorites.add((name, slug))
             outcome, _, _ = self.write(client, "favorite", "POST", "/api/articles/%s/favorite" % slug,
                                        "POST /api/articles/{slug}/favorite", None, self.token(name, rng), (200,), rng)
             if outcome == "ack":
@@ -467,158 +533,156 @@ class Driver:
         return len(self.users)
 
     # ------------------------------------------------------------------ verification
+    KINDS = ("registration", "session", "article", "delete", "comment", "favorite", "follow", "bio")
+
     def verify(self):
-        """Reads every acknowledged write back through the API."""
-        client = Client(self.host, self.port, self.args.timeout, self.recorder, "verify")
-        problems = []
+        """Reads every write back through the API: each acknowledged one must be there exactly once,
+        each unacknowledged one at most once. Checked per kind of write (KINDS)."""
+        v = Verification(Client(self.host, self.port, self.args.timeout, self.recorder, "verify"))
+        self.verify_users(v)
+        tokens = {name: v.any_token(self.users[name]["tokens"]) for name in self.users}
+        self.verify_articles(v, tokens)
+        self.verify_comments(v)
+        self.verify_favorites(v, tokens)
+        self.verify_follows(v, tokens)
+        self.verify_bios(v, tokens)
+        v.client.close()
+        return v.result(self.KINDS)
 
-        def get(path, token=None, want=(200,)):
-            for attempt in range(1, 8):
-                st, _, payload, err = client.call("GET", path, "verify", "verify", token=token, attempt=attempt)
-                if st in want or st in (401, 404):
-                    return st, payload
-                time.sleep(min(0.25 * 2 ** attempt, 2))
-            return st, payload
-
-        def any_token(name):
-            # a token that works (sessions are checked separately); falls back to the first
-            for t in self.users[name]["tokens"]:
-                st, _ = get("/api/user", t)
-                if st == 200:
-                    return t
-            return self.users[name]["tokens"][0] if self.users[name]["tokens"] else None
-
-        result = {"lost": [], "duplicated": [], "sessions_lost": [], "unverifiable": [], "checked": Counter()}
-        # Sessions: every token ever acknowledged must still work.
-        sessions = 0
+    def verify_users(self, v):
+        """Registrations (the user exists) and sessions (every token ever acknowledged still works)."""
+        for name in sorted(self.ack_registrations):
+            st, _ = v.get("/api/profiles/" + urllib.parse.quote(name))
+            v.check("registration", st, name, lost=st == 404)
+        for name in sorted(self.unk_registrations - self.ack_registrations):
+            st, _ = v.get("/api/profiles/" + urllib.parse.quote(name))
+            v.unacknowledged("registration", applied=st == 200)  # a username is unique: at most once
         for name, u in list(self.users.items()):
             for t in u["tokens"]:
-                sessions += 1
-                st, payload = get("/api/user", t)
-                result["checked"]["session"] += 1
+                st, payload = v.get("/api/user", t)
+                v.checked["session"] += 1
                 if st == 401:
-                    result["sessions_lost"].append({"user": name, "status": st, "body": json.dumps(payload)[:200]})
+                    v.sessions_lost.append({"user": name, "status": st, "body": json.dumps(payload)[:200]})
                 elif st != 200:
-                    result["unverifiable"].append({"what": "session of " + name, "status": st})
-        result["sessions"] = sessions
-        tokens = {name: any_token(name) for name in self.users}
+                    v.unverifiable.append({"what": "session of " + name, "status": st})
+        v.sessions = sum(len(u["tokens"]) for u in self.users.values())
 
-        # Articles: each acknowledged title exactly once in its author's list (deleted ones: none);
-        # titles never acknowledged at most once.
-        by_author = defaultdict(Counter)
+    def verify_articles(self, v, tokens):
+        """Each acknowledged title exactly once in its author's list, under the acknowledged slug
+        (deleted ones: gone, and 404); titles never acknowledged at most once."""
+        by_author = defaultdict(lambda: defaultdict(list))  # author -> title -> [slug]
         for name in self.users:
             offset, total = 0, None
             while total is None or offset < total:
-                st, payload = get("/api/articles?limit=100&offset=%d&author=%s" % (offset, urllib.parse.quote(name)),
-                                  tokens[name])
+                st, payload = v.get("/api/articles?limit=100&offset=%d&author=%s" % (offset, urllib.parse.quote(name)),
+                                    tokens[name])
                 if st != 200:
-                    result["unverifiable"].append({"what": "articles of " + name, "status": st})
+                    v.unverifiable.append({"what": "articles of " + name, "status": st})
                     break
                 total = payload["articlesCount"]
                 for a in payload["articles"]:
-                    by_author[name][a["title"]] += 1
+                    by_author[name][a["title"]].append(a["slug"])
                 offset += 100
                 if not payload["articles"]:
                     break
+        listed = {}  # deleted slug -> how often its title is still listed
         for title, a in self.ack_articles.items():
-            n = by_author[a["author"]][title]
-            result["checked"]["article"] += 1
-            deleted = a["slug"] in self.ack_deletes
-            maybe_deleted = a["slug"] in self.unk_deletes
-            if deleted:
-                if n != 0:
-                    result["lost"].append({"write": "delete article", "slug": a["slug"], "found": n})
-            elif maybe_deleted:
-                if n > 1:
-                    result["duplicated"].append({"write": "article", "title": title, "found": n})
-            elif n == 0:
-                result["lost"].append({"write": "article", "title": title, "slug": a["slug"], "author": a["author"]})
-            elif n > 1:
-                result["duplicated"].append({"write": "article", "title": title, "found": n, "author": a["author"]})
-        for title, author in self.unk_articles.items():
-            result["checked"]["article (unacknowledged)"] += 1
-            if by_author[author][title] >= 1:
-                result["checked"]["article (unacknowledged) applied"] += 1
-            if by_author[author][title] > 1:
-                result["duplicated"].append({"write": "article (unacknowledged)", "title": title,
-                                             "found": by_author[author][title]})
-        for slug in self.ack_deletes:
-            st, _ = get("/api/articles/" + slug, want=(404,))
-            result["checked"]["deleted article"] += 1
-            if st != 404:
-                result["lost"].append({"write": "delete article", "slug": slug, "status": st})
-
-        # Comments: by body, on articles that were never deleted.
-        comments_by_slug = defaultdict(list)
-        for text, c in self.ack_comments.items():
-            comments_by_slug[c["slug"]].append(text)
-        for text, slug in self.unk_comments.items():
-            comments_by_slug.setdefault(slug, [])
-        for slug in comments_by_slug:
-            st, payload = get("/api/articles/%s/comments" % slug)
-            if st != 200:
-                result["unverifiable"].append({"what": "comments of " + slug, "status": st})
+            found = by_author[a["author"]][title]
+            if a["slug"] in self.ack_deletes:
+                listed[a["slug"]] = len(found)
                 continue
-            seen = Counter(c["body"] for c in payload["comments"])
-            for text in comments_by_slug[slug]:
-                result["checked"]["comment"] += 1
-                if seen[text] == 0:
-                    result["lost"].append({"write": "comment", "slug": slug, "body": text,
-                                           "id": self.ack_comments[text]["id"]})
-                elif seen[text] > 1:
-                    result["duplicated"].append({"write": "comment", "slug": slug, "body": text, "found": seen[text]})
+            if a["slug"] in self.unk_deletes:
+                v.check("article", 200, title, dup=len(found) > 1, found=len(found))
+                continue
+            v.check("article", 200, title, lost=a["slug"] not in found, dup=len(found) > 1, found=len(found),
+                    slug=a["slug"], author=a["author"])
+        for title, author in self.unk_articles.items():
+            n = len(by_author[author][title])
+            v.unacknowledged("article", applied=n >= 1, dup=n > 1, what=title, found=n)
+        for slug in sorted(self.ack_deletes):
+            st, _ = v.get("/api/articles/" + slug, want=(404,))
+            v.check("delete", st, slug, lost=st != 404 or listed.get(slug, 0) > 0, http_status=st,
+                    listed=listed.get(slug, 0))
+
+    def verify_comments(self, v):
+        """By body, on articles never deleted: each acknowledged one once, with its id; others at
+        most once."""
+        slugs = {c["slug"] for c in self.ack_comments.values()} | set(self.unk_comments.values())
+        for slug in sorted(slugs):
+            st, payload = v.get("/api/articles/%s/comments" % slug)
+            if st != 200:
+                v.unverifiable.append({"what": "comments of " + slug, "status": st})
+                continue
+            ids = defaultdict(list)
+            for c in payload["comments"]:
+                ids[c["body"]].append(c["id"])
+            for text, c in self.ack_comments.items():
+                if c["slug"] == slug:
+                    v.check("comment", 200, text, lost=c["id"] not in ids[text], dup=len(ids[text]) > 1,
+                            found=len(ids[text]), slug=slug, id=c["id"])
             for text, s in self.unk_comments.items():
                 if s == slug:
-                    result["checked"]["comment (unacknowledged)"] += 1
-                    if seen[text] >= 1:
-                        result["checked"]["comment (unacknowledged) applied"] += 1
-                    if seen[text] > 1:
-                        result["duplicated"].append({"write": "comment (unacknowledged)", "slug": slug,
-                                                     "body": text, "found": seen[text]})
+                    n = len(ids[text])
+                    v.unacknowledged("comment", applied=n >= 1, dup=n > 1, what=text, found=n)
 
-        # Favorites: in the user's favorited list.
-        fav_by_user = defaultdict(set)
-        for name, slug in self.ack_favorites:
-            fav_by_user[name].add(slug)
-        for name, slugs in fav_by_user.items():
-            st, payload = get("/api/articles?limit=100&favorited=%s" % urllib.parse.quote(name), tokens[name])
+    def verify_favorites(self, v, tokens):
+        """Each acknowledged favorite in the user's favorited list, and each favorited article's
+        favoritesCount equal to the number of users who have it there: a favorite applied twice
+        moves the count twice (the row itself is unique)."""
+        tried = defaultdict(set)
+        for name, slug in self.tried_favorites | self.ack_favorites:
+            tried[name].add(slug)
+        holders = Counter()
+        for name in sorted(tried):
+            st, payload = v.get("/api/articles?limit=100&favorited=%s" % urllib.parse.quote(name), tokens[name])
             if st != 200:
-                result["unverifiable"].append({"what": "favorites of " + name, "status": st})
+                v.unverifiable.append({"what": "favorites of " + name, "status": st})
                 continue
             have = Counter(a["slug"] for a in payload["articles"])
-            for slug in slugs:
-                result["checked"]["favorite"] += 1
-                if have[slug] == 0:
-                    result["lost"].append({"write": "favorite", "user": name, "slug": slug})
-                elif have[slug] > 1:
-                    result["duplicated"].append({"write": "favorite", "user": name, "slug": slug, "found": have[slug]})
+            holders.update(have.keys())
+            for slug in sorted(tried[name]):
+                if (name, slug) in self.ack_favorites:
+                    v.check("favorite", 200, "%s %s" % (name, slug), lost=have[slug] == 0, dup=have[slug] > 1,
+                            found=have[slug])
+        for slug in sorted(holders):
+            st, payload = v.get("/api/articles/" + slug)
+            if st != 200:
+                v.unverifiable.append({"what": "favoritesCount of " + slug, "status": st})
+                continue
+            count = payload["article"]["favoritesCount"]
+            v.checked["favorite (count)"] += 1
+            if count > holders[slug]:
+                v.duplicated.append({"kind": "favorite", "what": "favoritesCount of " + slug, "count": count,
+                                     "users": holders[slug]})
+            elif count < holders[slug]:
+                v.lost.append({"kind": "favorite", "what": "favoritesCount of " + slug, "count": count,
+                               "users": holders[slug]})
 
-        # Follows: the followee's profile, seen by the follower.
+    def verify_follows(self, v, tokens):
+        """The followee's profile, seen by the follower (a follow is a pair: it cannot be doubled)."""
         for follower, followee in sorted(self.ack_follows):
-            st, payload = get("/api/profiles/" + urllib.parse.quote(followee), tokens[follower])
-            result["checked"]["follow"] += 1
+            st, payload = v.get("/api/profiles/" + urllib.parse.quote(followee), tokens[follower])
             if st != 200:
-                result["unverifiable"].append({"what": "follow %s->%s" % (follower, followee), "status": st})
-            elif not payload["profile"]["following"]:
-                result["lost"].append({"write": "follow", "follower": follower, "followee": followee})
+                v.unverifiable.append({"what": "follow %s->%s" % (follower, followee), "status": st})
+                continue
+            v.check("follow", st, "%s->%s" % (follower, followee), lost=not payload["profile"]["following"])
 
-        # Bio: the last acknowledged one, or one tried (unanswered) after it.
+    def verify_bios(self, v, tokens):
+        """The last acknowledged bio, or one tried (unanswered) after it."""
         for name, bio in self.bio_ack.items():
-            st, payload = get("/api/user", tokens[name])
-            result["checked"]["bio"] += 1
+            st, payload = v.get("/api/user", tokens[name])
             if st != 200:
-                result["unverifiable"].append({"what": "bio of " + name, "status": st})
-            elif payload["user"]["bio"] != bio and payload["user"]["bio"] not in self.bio_after[name]:
-                result["lost"].append({"write": "update bio", "user": name, "expected": bio,
-                                       "found": payload["user"]["bio"]})
-        client.close()
-        result["checked"] = dict(result["checked"])
-        return result
+                v.unverifiable.append({"what": "bio of " + name, "status": st})
+                continue
+            found = payload["user"]["bio"]
+            v.check("bio", st, name, lost=found != bio and found not in self.bio_after[name], expected=bio,
+                    found=found)
 
     # ------------------------------------------------------------------ run
     def acked_writes(self):
         return (len(self.ack_articles) + len(self.ack_comments) + len(self.ack_favorites) + len(self.ack_follows)
-                + len(self.bio_ack) + len(self.ack_deletes) + sum(len(u["tokens"]) for u in self.users.values()))
+                + len(self.bio_ack) + len(self.ack_deletes) + len(self.ack_registrations)
+                + sum(len(u["tokens"]) for u in self.users.values()))
 
     def run(self):
         a = self.args
@@ -692,9 +756,11 @@ class Driver:
             "acknowledged": {"articles": len(self.ack_articles), "comments": len(self.ack_comments),
                              "favorites": len(self.ack_favorites), "follows": len(self.ack_follows),
                              "bios": len(self.bio_ack), "deletes": len(self.ack_deletes),
+                             "registrations": len(self.ack_registrations),
                              "sessions": sum(len(u["tokens"]) for u in self.users.values())},
             "unacknowledged": {"articles": len(self.unk_articles), "comments": len(self.unk_comments),
-                               "deletes": len(self.unk_deletes)},
+                               "deletes": len(self.unk_deletes),
+                               "registrations": len(self.unk_registrations - self.ack_registrations)},
             "gave_up": sum(v for (op, outcome), v in self.outcomes.items() if outcome == "gave-up"),
             "outcomes": {"%s %s" % k: v for k, v in sorted(self.outcomes.items())},
             "anomalies": self.anomalies,

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """The report of one drill (scripts/cluster/drills.sh, docs/cluster.md): a table of what the load
-driver saw and the pass criteria, PASS or FAIL each, with the evidence for every failure (the
-request, its status and body, HAProxy's log line and the instance's JSON log lines with the same
-request id). Exit status 1 when a criterion fails. Python 3 standard library only.
+driver saw, the numbers the criteria judge, and the pass criteria, PASS or FAIL each, with the
+evidence for every failure (the request, its status and body, HAProxy's log line and the
+instance's JSON log lines with the same request id). Exit status 1 when a criterion fails. Python 3
+standard library only.
 
-    report.py --drill a --title "..." --load DIR --cluster-dir DIR [--summary FILE]
+    report.py --drill a --title "..." --load DIR --cluster-dir DIR [--summary FILE] [--conditions TEXT]
 """
 
 import argparse
@@ -15,6 +16,7 @@ import sys
 from collections import Counter
 
 OK = {200, 201, 204, 304}
+KINDS = ("registration", "session", "article", "delete", "comment", "favorite", "follow", "bio")
 
 
 def load_events(path, drill):
@@ -31,7 +33,7 @@ def load_events(path, drill):
 
 
 def load_haproxy(path, rids):
-    """request id -> (accept time, server, status, termination state, retries, Ta ms, raw line)"""
+    """request id -> accept time, server, status, termination state, retries, Ta ms, method, raw line"""
     out = {}
     if not os.path.exists(path):
         return out
@@ -41,10 +43,9 @@ def load_haproxy(path, rids):
             continue
         try:
             rc = f[11]
-            redispatched = rc.startswith("+")
             out[f[0]] = {"accept": float(f[1]), "backend": f[2], "server": f[3], "status": f[9], "tsc": f[10],
-                         "retries": int(rc.lstrip("+")), "redispatched": redispatched, "Ta": f[8],
-                         "line": line.strip()}
+                         "retries": int(rc.lstrip("+")), "redispatched": rc.startswith("+"), "Ta": f[8],
+                         "method": f[12], "line": line.strip()}
         except ValueError:
             continue
     return out
@@ -74,7 +75,7 @@ def failure_breakdown(errors, t0):
     for r in errors:
         k = str(r["st"]) if not r.get("err") else r["err"].split(":")[0]
         n, last = groups.get(k, (0, 0.0))
-        groups[k] = (n + 1, max(last, r["t"] + r["d"] - t0))
+        groups[k] = (n + 1, max(last, end(r) - t0))
     return [(k, n, last) for k, (n, last) in sorted(groups.items())]
 
 
@@ -82,170 +83,332 @@ def fmt_ms(v):
     return "-" if v is None else "%.0f" % (v * 1000)
 
 
+def end(r):
+    return r["t"] + r["d"]
+
+
+def is_error(r):
+    return bool(r.get("err")) or r["st"] not in OK
+
+
+def still_running(r):
+    """409: another attempt with this Idempotency-Key still holds it; the client retries."""
+    return r["st"] == 409 and "running" in (r.get("body") or "")
+
+
+def definitive(r):
+    """An answer the client acts on instead of retrying: a success, a 409 saying the write was carried
+    out, or a refusal that is not about being unavailable or still running."""
+    if r.get("err") or r["st"] >= 500 or r["st"] == 429:
+        return False
+    return not still_running(r)
+
+
+class Report:
+    def __init__(self, a):
+        self.a = a
+        self.result = json.load(open(os.path.join(a.load, "result.json")))
+        records = [json.loads(line) for line in open(os.path.join(a.load, "requests.jsonl"))]
+        self.traffic = [r for r in records if r["ph"] in ("setup", "load")]
+        self.events = load_events(os.path.join(a.cluster_dir, "logs", "events.log"), a.drill)
+        faults = [e for e in self.events if e[1] == "fault"]
+        self.fault = faults[0] if faults else None
+        self.t_fault = faults[0][0] if faults else self.result["t_ready"] or self.result["t_begin"]
+        self.haproxy = load_haproxy(os.path.join(a.cluster_dir, "logs", "haproxy-alb.log"),
+                                    {r["rid"] for r in self.traffic})
+        self.errors = [r for r in self.traffic if is_error(r)]
+        self.errors_after = [r for r in self.errors if end(r) >= self.t_fault]
+        self.errors_before = [r for r in self.errors if end(r) < self.t_fault]
+        self.unauthorized = [r for r in self.traffic if r["st"] == 401]
+        self.v = self.result.get("verification") or {}
+        self.criteria = []  # (ok, text, evidence records)
+        self.judged = []    # (metric, value): the numbers the criteria judge, as table rows
+        self.summary = {}   # drill-specific columns of the summary table
+
+    def event_time(self, name):
+        found = [e[0] for e in self.events if e[1] == name]
+        return found[0] if found else None
+
+    def crit(self, ok, text, evidence=()):
+        self.criteria.append((bool(ok), text, list(evidence)))
+
+    def last_failure(self, since, label):
+        last = max((end(r) for r in self.errors if end(r) >= since), default=None)
+        self.summary["last_failure"] = "none" if last is None else "%+.1f s after %s" % (last - since, label)
+        return None if last is None else last - since
+
+    # ------------------------------------------------------------------ drills
+    def drill_a(self):
+        """kill -9: failures only among the requests in flight on the killed instance and the
+        client's retries of those writes, all within the window; each such write answered for good
+        soon after the kill."""
+        a, t = self.a, self.t_fault
+        killed = self.fault[2].split()[-1] if self.fault else "?"
+        server = killed.replace("-", "")  # app-2 -> app2 (HAProxy's name)
+
+        def on_killed(r):  # t is taken just before the kill; 50 ms of slack for reading two clocks
+            h = self.haproxy.get(r["rid"])
+            return h is not None and h["server"] == server and h["accept"] <= t + 0.05 and end(r) >= t - 0.05
+
+        in_flight = [r for r in self.traffic if on_killed(r)]
+        died = [r for r in self.errors if on_killed(r)]
+        keys = {r["ik"] for r in died if r.get("ik")}
+        retries = [r for r in self.errors if r.get("ik") in keys and r["t"] >= t and not on_killed(r)]
+        retries_in = [r for r in retries if end(r) <= t + a.kill_window]
+        retries_late = [r for r in retries if end(r) > t + a.kill_window]
+        other = [r for r in self.errors if not on_killed(r) and r not in retries]
+        last = self.last_failure(t, "the kill")
+        late = [r for r in self.errors_after if end(r) > t + a.kill_window]
+        busy = [e[2] for e in self.events if e[1] == "busy"]
+        self.judged += [
+            ("requests in flight on %s at the kill (by HAProxy's log)" % killed,
+             "%d, %d of them writes (HAProxy: %s)" % (
+                 len(in_flight), sum(1 for r in in_flight if r["m"] != "GET"), busy[0] if busy else "-")),
+            ("failed attempts: died in flight / their retries within %.1f s / later / other" % a.kill_window,
+             "%d / %d / %d / %d" % (len(died), len(retries_in), len(retries_late), len(other))),
+            ("last failure (after the kill)", "-" if last is None else "%+.1f s" % last),
+        ]
+        self.crit(not late, "failures only within %.1f s of the kill (last failure at %s)"
+                  % (a.kill_window, "-" if last is None else "%+.1f s" % last), late)
+        self.crit(not other and not retries_late, "no more failed requests than were in flight on %s, plus the "
+                  "client's retries of those writes within %.1f s: %d failed = %d died in flight + %d retries within "
+                  "%.1f s + %d later retries + %d other" % (killed, a.kill_window, len(self.errors), len(died),
+                                                           len(retries_in), a.kill_window, len(retries_late),
+                                                           len(other)), other + retries_late)
+        self.summary["failed_allowed"] = "%d = %d + %d + %d + %d" % (len(self.errors), len(died), len(retries_in),
+                                                                     len(retries_late), len(other))
+        self.retries_answered(keys, killed)
+
+    def retries_answered(self, keys, killed):
+        """Each write whose attempt died with the instance: when its retry got a definitive answer."""
+        a, t = self.a, self.t_fault
+        answered, slow, running_until = [], [], None
+        for key in sorted(keys):
+            attempts = sorted((r for r in self.traffic if r.get("ik") == key), key=lambda r: r["t"])
+            final = next((r for r in attempts if r["t"] >= t and definitive(r)), None)
+            for r in attempts:
+                if still_running(r):
+                    running_until = max(running_until or 0, end(r) - t)
+            if final is None:
+                slow.append(attempts[-1])
+                answered.append(None)
+                continue
+            answered.append(end(final) - t)
+            if end(final) - t > a.retry_answer:
+                slow.append(final)
+        worst = None if None in answered else max(answered, default=None)
+        text = ("never answered for good (a client gave up)" if None in answered else
+                "none" if worst is None else "the last answered for good at %+.1f s" % worst)
+        running = "" if running_until is None else "; 409 'still running' until %+.1f s" % running_until
+        plural = "write" if len(keys) == 1 else "writes"
+        self.judged.append(("writes that died in flight: when answered for good (after the kill)",
+                            "%d %s: %s%s" % (len(keys), plural, text, running)))
+        self.summary["retries_answered"] = ("never" if None in answered else "%+.1f s" % worst) if keys else "-"
+        if not keys:
+            self.crit(False, "a retry of each write that died with %s answered for good within %.1f s of the kill: "
+                      "not exercised, no write died in flight (run the drill again)" % (killed, a.retry_answer))
+            return
+        self.crit(not slow, "a retry of each write that died with %s answered for good within %.1f s of the kill "
+                  "(%d %s: %s%s)" % (killed, a.retry_answer, len(keys), plural, text, running), slow)
+
+    def drill_b(self):
+        lb_retried = [h for h in self.haproxy.values() if h["retries"] > 0 or h["redispatched"]]
+        self.last_failure(self.t_fault, "the fault")
+        self.crit(not self.errors, "zero failed requests (%d failed)" % len(self.errors), self.errors)
+        self.crit(not lb_retried, "no request needed a load-balancer retry or redispatch (the ALB has none): %d did"
+                  % len(lb_retried))
+        replaced = [e for e in self.events if e[1] == "replaced"]
+        self.crit(len(replaced) == 3, "all three instances replaced (%d)" % len(replaced))
+
+    def drill_c(self):
+        """Redis failover: errors only until shortly after the endpoint routes to the new primary."""
+        a, t = self.a, self.t_fault
+        t_endpoint = self.event_time("endpoint") or t
+        last_fault = max((end(r) for r in self.errors_after), default=None)
+        last = self.last_failure(t_endpoint, "the endpoint moved")
+        self.judged += [
+            ("endpoint routes to the new primary (after the fault)", "%+.1f s" % (t_endpoint - t)),
+            ("last failure (after the endpoint moved / after the fault)", "%s / %s" % (
+                "-" if last is None else "%+.1f s" % last, "-" if last_fault is None else "%+.1f s" % (last_fault - t))),
+        ]
+        self.crit(not self.errors_before, "no failed request before the failover (%d)" % len(self.errors_before),
+                  self.errors_before)
+        late_fault = [r for r in self.errors_after if end(r) > t + a.confine]
+        self.crit(not late_fault, "errors confined to %.0f s after the failover (last error ended %s after it)"
+                  % (a.confine, "-" if last_fault is None else "%.1f s" % (last_fault - t)), late_fault)
+        late = [r for r in self.errors_after if end(r) > t_endpoint + a.after_endpoint]
+        self.crit(not late, "errors only until %.1f s after the endpoint routes to the new primary (%s)" % (
+            a.after_endpoint, "no error after it" if last is None else "errors until %+.1f s after it moved" % last),
+            late)
+        self.crit(not self.unauthorized, "no 401 caused by the failover (%d)" % len(self.unauthorized),
+                  self.unauthorized)
+
+    def drill_d(self):
+        """PostgreSQL down: every request in flight at any moment of the outage answered within the
+        bound, each failure a 503 with Retry-After, and error-free soon after it is back."""
+        a, t = self.a, self.t_fault
+        t_back = self.event_time("back") or self.result["t_stop"]
+        outage = [r for r in self.traffic if r["t"] <= t_back and end(r) >= t]
+        failed = [r for r in outage if is_error(r)]
+        bad = [r for r in failed if not (r["st"] == 503 and r.get("ra"))]
+        slow = sorted((r for r in outage if r["d"] > a.answer_within), key=lambda r: -r["d"])
+        slowest = max((r["d"] for r in outage), default=0.0)
+        after = [r for r in self.errors if end(r) > t_back]
+        last = self.last_failure(t_back, "PostgreSQL was back")
+        self.summary["max_outage_ms"] = "%.0f" % (slowest * 1000)
+        self.judged += [
+            ("requests in flight during the outage (%.1f s) / slowest" % (t_back - t),
+             "%d / %.0f ms (%d over %.0f ms)" % (len(outage), slowest * 1000, len(slow), a.answer_within * 1000)),
+            ("failures during the outage: 503 with Retry-After / other", "%d / %d" % (len(failed) - len(bad), len(bad))),
+            ("last failure (after PostgreSQL was back)", "-" if last is None else "%+.1f s" % last),
+        ]
+        self.crit(not self.errors_before, "no failed request before PostgreSQL stopped (%d)" % len(self.errors_before),
+                  self.errors_before)
+        self.crit(not bad, "every failure in flight during the outage (%.1f s) was a 503 with Retry-After (%d of %d were "
+                  "not)" % (t_back - t, len(bad), len(failed)), bad)
+        self.crit(not slow, "every request in flight during the outage answered within %.1f s (max latency %.0f ms of "
+                  "%d requests, %d slower)" % (a.answer_within, slowest * 1000, len(outage), len(slow)), slow)
+        late = [r for r in after if end(r) - t_back > a.recover]
+        self.crit(not late, "error-free within %.0f s after PostgreSQL was back (%s)" % (
+            a.recover, "no failure after it" if last is None else "last failure %.1f s after it" % last), late)
+
+    # ------------------------------------------------------------------ common
+    def writes(self):
+        v = self.v
+        lost, dup, slost, unver = v.get("lost", []), v.get("duplicated", []), v.get("sessions_lost", []), \
+            v.get("unverifiable", [])
+        by_kind = v.get("by_kind", {})
+        unchecked = [k for k in KINDS if not by_kind.get(k, {}).get("checked")]
+        self.crit(not lost, "zero acknowledged writes lost (%d)" % len(lost))
+        self.crit(not dup, "zero writes duplicated (%d)" % len(dup))
+        self.crit(not slost, "zero sessions lost (%d of %s)" % (len(slost), v.get("sessions")))
+        self.crit(v and not unchecked, "every kind of write read back (%s): %s" % (
+            ", ".join(KINDS), "unchecked: " + ", ".join(unchecked) if unchecked else "all checked"))
+        if self.a.drill not in ("c1", "c2"):
+            self.crit(not self.unauthorized, "no 401 (%d)" % len(self.unauthorized), self.unauthorized)
+        self.crit(v and not unver, "everything acknowledged could be read back (%d reads failed)" % len(unver))
+        return lost, dup, slost, unver, by_kind
+
+    def rows(self, lost, dup, slost, by_kind):
+        during = [r for r in self.traffic if r["t"] >= self.t_fault]
+        lat = [r["d"] for r in during if not r.get("err")]
+        statuses = Counter(str(r["st"]) for r in self.traffic if not r.get("err"))
+        client_errors = Counter(r["err"].split(":")[0] for r in self.traffic if r.get("err"))
+        lb_retried = [h for h in self.haproxy.values() if h["retries"] > 0 or h["redispatched"]]
+        checked = self.v.get("checked", {})
+        kinds = " ".join("%s %d%s" % (k, by_kind[k]["checked"], "" if not (by_kind[k]["lost"] or by_kind[k]["duplicated"])
+                                      else " (%d lost, %d dup)" % (by_kind[k]["lost"], by_kind[k]["duplicated"]))
+                         for k in KINDS if k in by_kind) or "-"
+        self.stats = {"requests": len(self.traffic), "statuses": dict(statuses),
+                      "client_errors": sum(client_errors.values()), "failed": len(self.errors),
+                      "p50_ms": fmt_ms(pct(lat, 0.5)), "p99_ms": fmt_ms(pct(lat, 0.99)), "lb_retries": len(lb_retried)}
+        return [
+            ("requests (attempts, setup included)", str(len(self.traffic))),
+            ("responses by status", " ".join("%s=%d" % kv for kv in sorted(statuses.items()))),
+            ("client-side errors", " ".join("%s=%d" % kv for kv in sorted(client_errors.items())) or "0"),
+            ("failed requests (total / after the fault)", "%d / %d" % (len(self.errors), len(self.errors_after))),
+            ("failures after the fault, by status (last one ended)",
+             " ".join("%s=%d (%+.1fs)" % (k, n, last) for k, n, last in
+                      failure_breakdown(self.errors_after, self.t_fault)) or "-"),
+            ("p50 / p99 during the drill (ms)", "%s / %s" % (fmt_ms(pct(lat, 0.5)), fmt_ms(pct(lat, 0.99)))),
+            ("load-balancer retries / redispatches", "%d" % len(lb_retried)),
+        ] + self.judged + [
+            ("acknowledged writes", str(self.result["acknowledged_writes"])),
+            ("writes read back, by kind", kinds),
+            ("acknowledged writes lost / writes duplicated", "%d / %d" % (len(lost), len(dup))),
+            ("sessions lost", "%d of %s" % (len(slost), self.v.get("sessions"))),
+            ("writes never acknowledged (client gave up) / applied anyway", "%d / %d" % (
+                self.result.get("gave_up", 0), sum(n for k, n in checked.items() if k.endswith("applied")))),
+        ]
+
+    def render(self, rows, lost, dup, slost, unver):
+        a = self.a
+        fault_desc = "; ".join("%+.1fs %s %s" % (e[0] - self.t_fault, e[1], e[2]) for e in self.events)
+        width = max(len(k) for k, _ in rows)
+        out = ["", "== drill %s: %s" % (a.drill, a.title)]
+        if a.conditions:
+            out.append("   conditions: " + a.conditions)
+        out.append("   timeline: " + (fault_desc or "-"))
+        out.append("   | %-*s | %s" % (width, "metric", "value"))
+        out.append("   |-%s-|-%s" % ("-" * width, "-" * 30))
+        for k, val in rows:
+            out.append("   | %-*s | %s" % (width, k, val))
+        for ok, text, _ in self.criteria:
+            out.append("   %s  %s" % ("PASS" if ok else "FAIL", text))
+        if self.result.get("anomalies"):
+            out.append("   note: %d retried writes were answered as if the first attempt had not run:"
+                       % len(self.result["anomalies"]))
+            for an in self.result["anomalies"][:5]:
+                out.append("     %s" % json.dumps(an))
+        for ok, text, evidence in self.criteria:
+            if ok or not evidence:
+                continue
+            out.append("   evidence for FAIL '%s' (first %d of %d):" % (text.split(" (")[0], min(3, len(evidence)),
+                                                                        len(evidence)))
+            for r in evidence[:3]:
+                out.append("     request: %s %s op=%s attempt=%s t=%+.3fs dur=%.3fs status=%s err=%s retry-after=%s "
+                           "key=%s rid=%s" % (r["m"], r["r"], r["op"], r["a"], r["t"] - self.t_fault, r["d"], r["st"],
+                                               r.get("err"), r.get("ra"), (r.get("ik") or "-")[:8], r["rid"]))
+                if r.get("body"):
+                    out.append("       body: %s" % r["body"])
+                h = self.haproxy.get(r["rid"])
+                out.append("       haproxy: %s" % (h["line"] if h else "(no log line)"))
+                for line in app_lines(a.cluster_dir, r["rid"], 4):
+                    out.append("       " + line)
+        for name, items in (("lost", lost), ("duplicated", dup), ("sessions lost", slost), ("unverifiable", unver)):
+            for it in items[:5]:
+                out.append("   %s: %s" % (name, json.dumps(it)))
+        return "\n".join(out)
+
+    def run(self):
+        d = self.a.drill
+        {"a": self.drill_a, "b": self.drill_b, "c1": self.drill_c, "c2": self.drill_c, "d": self.drill_d}[d]()
+        lost, dup, slost, unver, by_kind = self.writes()
+        rows = self.rows(lost, dup, slost, by_kind)
+        print(self.render(rows, lost, dup, slost, unver))
+        passed = all(ok for ok, _, _ in self.criteria)
+        if self.a.summary:
+            with open(self.a.summary, "a") as f:
+                f.write(json.dumps(dict(
+                    self.stats, drill=d, title=self.a.title, conditions=self.a.conditions, **{"pass": passed},
+                    lost=len(lost), duplicated=len(dup), sessions_lost=len(slost),
+                    last_failure=self.summary.get("last_failure", "none"),
+                    failed_allowed=self.summary.get("failed_allowed", "-"),
+                    retries_answered=self.summary.get("retries_answered", "-"),
+                    max_outage_ms=self.summary.get("max_outage_ms", "-"),
+                    failed_criteria=[t for ok, t, _ in self.criteria if not ok])) + "\n")
+        return 0 if passed else 1
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--drill", required=True)
+    p.add_argument("--drill", required=True, choices=("a", "b", "c1", "c2", "d"))
     p.add_argument("--title", required=True)
     p.add_argument("--load", required=True, help="the load driver's --out directory")
     p.add_argument("--cluster-dir", required=True)
     p.add_argument("--summary", default="", help="append a one-line JSON summary here")
-    p.add_argument("--confine", type=float, default=5.0, help="drill c: errors only within this many s of a fault")
-    p.add_argument("--recover", type=float, default=5.0, help="drill d: error-free this many s after PostgreSQL is back")
+    p.add_argument("--conditions", default="", help="how the drill ran (CPU busy), printed with the report")
+    p.add_argument("--kill-window", type=float, default=2.5, help="drill a: failures only this many s after the kill")
+    p.add_argument("--retry-answer", type=float, default=2.0,
+                   help="drill a: a retry of a write that died in flight answered for good this many s after the kill")
+    p.add_argument("--confine", type=float, default=5.0, help="drill c: errors only within this many s of the fault")
+    p.add_argument("--after-endpoint", type=float, default=2.0,
+                   help="drill c: errors only until this many s after the endpoint routes to the new primary")
+    p.add_argument("--recover", type=float, default=3.0, help="drill d: error-free this many s after PostgreSQL is back")
     p.add_argument("--answer-within", type=float, default=1.0, help="drill d: answers while PostgreSQL is down (s)")
     a = p.parse_args()
-
-    result = json.load(open(os.path.join(a.load, "result.json")))
-    records = [json.loads(l) for l in open(os.path.join(a.load, "requests.jsonl"))]
-    traffic = [r for r in records if r["ph"] in ("setup", "load")]
-    events = load_events(os.path.join(a.cluster_dir, "logs", "events.log"), a.drill)
-    faults = [e for e in events if e[1] == "fault"]
-    t_fault = faults[0][0] if faults else result["t_ready"] or result["t_begin"]
-    t_stop = result["t_stop"]
-    haproxy = load_haproxy(os.path.join(a.cluster_dir, "logs", "haproxy-alb.log"), {r["rid"] for r in traffic})
-
-    def is_error(r):
-        return bool(r.get("err")) or r["st"] not in OK
-
-    errors = [r for r in traffic if is_error(r)]
-    during = [r for r in traffic if r["t"] >= t_fault]
-    lat = [r["d"] for r in during if not r.get("err")]
-    statuses = Counter(str(r["st"]) for r in traffic if not r.get("err"))
-    client_errors = Counter(r["err"].split(":")[0] for r in traffic if r.get("err"))
-    errors_after = [r for r in errors if r["t"] + r["d"] >= t_fault]
-    errors_before = [r for r in errors if r["t"] + r["d"] < t_fault]
-    last_error_end = max((r["t"] + r["d"] for r in errors_after), default=None)
-    to_error_free = 0.0 if last_error_end is None else max(0.0, last_error_end - t_fault)
-    v = result.get("verification") or {}
-    lost, dup, slost, unver = v.get("lost", []), v.get("duplicated", []), v.get("sessions_lost", []), v.get("unverifiable", [])
-    lb_retried = [h for h in haproxy.values() if h["retries"] > 0 or h["redispatched"]]
-    unauthorized = [r for r in traffic if r["st"] == 401]
-
-    criteria = []  # (ok, text, evidence records)
-
-    def crit(ok, text, evidence=()):
-        criteria.append((bool(ok), text, list(evidence)))
-
-    d = a.drill
-    if d == "a":
-        killed = faults[0][2].split()[-1] if faults else "?"
-        server = killed.replace("-", "")  # app-2 -> app2 (HAProxy's name)
-        in_flight_keys, allowed, not_allowed = set(), [], []
-        for r in sorted(errors, key=lambda r: r["t"]):
-            h = haproxy.get(r["rid"])
-            # t_fault is taken just before the kill; 50 ms of slack for reading two clocks
-            in_flight = (h is not None and h["server"] == server and h["accept"] <= t_fault + 0.05
-                         and r["t"] + r["d"] >= t_fault - 0.05)
-            if in_flight:
-                allowed.append(r)
-                if r.get("ik"):
-                    in_flight_keys.add(r["ik"])
-            elif r.get("ik") in in_flight_keys and r["t"] >= t_fault:
-                allowed.append(r)  # the client's retry of a write that was in flight on the killed instance
-            else:
-                not_allowed.append(r)
-        crit(not not_allowed,
-             "only requests in flight on %s failed (%d failed attempts: %d in flight on it or retries of those, %d other)"
-             % (killed, len(errors), len(allowed), len(not_allowed)), not_allowed)
-    elif d == "b":
-        crit(not errors, "zero failed requests (%d failed)" % len(errors), errors)
-        crit(not lb_retried, "no request needed a load-balancer retry or redispatch (the ALB has none): %d did"
-             % len(lb_retried))
-        replaced = [e for e in events if e[1] == "replaced"]
-        crit(len(replaced) == 3, "all three instances replaced (%d)" % len(replaced))
-    elif d in ("c1", "c2"):
-        crit(not errors_before, "no failed request before the failover (%d)" % len(errors_before), errors_before)
-        late = [r for r in errors_after if r["t"] + r["d"] > t_fault + a.confine]
-        crit(not late, "errors confined to %.0f s after the failover (last error ended %.1f s after it)"
-             % (a.confine, to_error_free), late)
-        crit(not unauthorized, "no 401 caused by the failover (%d)" % len(unauthorized), unauthorized)
-    elif d == "d":
-        back = [e for e in events if e[1] == "back"]
-        t_back = back[0][0] if back else t_stop
-        outage = [r for r in traffic if t_fault <= r["t"] < t_back]
-        bad = [r for r in outage if is_error(r) and not (r["st"] == 503 and r.get("ra"))]
-        slow = [r for r in outage if r["d"] > a.answer_within]
-        failed_outage = [r for r in outage if is_error(r)]
-        crit(not errors_before, "no failed request before PostgreSQL stopped (%d)" % len(errors_before), errors_before)
-        crit(not bad, "while PostgreSQL was down (%.1f s) every failure was 503 with Retry-After (%d of %d failures were not)"
-             % (t_back - t_fault, len(bad), len(failed_outage)), bad)
-        crit(not slow, "every request while it was down answered within %.1f s (slowest %.2f s, %d slower)"
-             % (a.answer_within, max((r["d"] for r in outage), default=0), len(slow)), slow)
-        after = [r for r in errors if r["t"] + r["d"] > t_back]
-        last = max((r["t"] + r["d"] for r in after), default=t_back)
-        crit(last - t_back <= a.recover, "error-free within %.0f s after PostgreSQL was back (last error %.1f s after)"
-             % (a.recover, last - t_back), [r for r in after if r["t"] + r["d"] - t_back > a.recover])
-        to_error_free = max(0.0, last - t_back)
-    crit(not lost, "zero acknowledged writes lost (%d)" % len(lost))
-    crit(not dup, "zero writes duplicated (%d)" % len(dup))
-    crit(not slost, "zero sessions lost (%d of %s)" % (len(slost), v.get("sessions")))
-    if d not in ("c1", "c2"):
-        crit(not unauthorized, "no 401 (%d)" % len(unauthorized), unauthorized)
-    crit(v and not unver, "everything acknowledged could be read back (%d reads failed)" % len(unver))
-
-    # ------------------------------------------------------------------ the table
-    fault_desc = "; ".join("%+.1fs %s %s" % (e[0] - t_fault, e[1], e[2]) for e in events)
-    rows = [
-        ("requests (attempts, setup included)", str(len(traffic))),
-        ("responses by status", " ".join("%s=%d" % kv for kv in sorted(statuses.items()))),
-        ("client-side errors", " ".join("%s=%d" % kv for kv in sorted(client_errors.items())) or "0"),
-        ("failed requests (total / after the fault)", "%d / %d" % (len(errors), len(errors_after))),
-        ("failures after the fault, by status (last one ended)",
-         " ".join("%s=%d (%+.1fs)" % (k, n, last) for k, n, last in failure_breakdown(errors_after, t_fault)) or "-"),
-        ("p50 / p99 during the drill (ms)", "%s / %s" % (fmt_ms(pct(lat, 0.5)), fmt_ms(pct(lat, 0.99)))),
-        ("load-balancer retries / redispatches", "%d" % len(lb_retried)),
-        ("acknowledged writes", str(result["acknowledged_writes"])),
-        ("acknowledged writes lost", str(len(lost))),
-        ("writes duplicated", str(len(dup))),
-        ("sessions lost", "%d of %s" % (len(slost), v.get("sessions"))),
-        ("seconds until error-free" + (" (after PostgreSQL back)" if d == "d" else " (after the fault)"),
-         "%.1f" % to_error_free),
-        ("writes never acknowledged (client gave up) / applied anyway", "%d / %d" % (
-            result.get("gave_up", 0), sum(n for k, n in v.get("checked", {}).items() if k.endswith("applied")))),
-    ]
-    width = max(len(k) for k, _ in rows)
-    out = ["", "== drill %s: %s" % (d, a.title), "   timeline: " + (fault_desc or "-")]
-    out.append("   | %-*s | %s" % (width, "metric", "value"))
-    out.append("   |-%s-|-%s" % ("-" * width, "-" * 30))
-    for k, val in rows:
-        out.append("   | %-*s | %s" % (width, k, val))
-    for ok, text, _ in criteria:
-        out.append("   %s  %s" % ("PASS" if ok else "FAIL", text))
-    if result.get("anomalies"):
-        out.append("   note: %d retried writes were answered as if the first attempt had not run:" % len(result["anomalies"]))
-        for an in result["anomalies"][:5]:
-            out.append("     %s" % json.dumps(an))
-    # evidence for failures
-    shown = 0
-    for ok, text, evidence in criteria:
-        if ok or not evidence:
-            continue
-        out.append("   evidence for FAIL '%s' (first %d of %d):" % (text.split(" (")[0], min(3, len(evidence)), len(evidence)))
-        for r in evidence[:3]:
-            out.append("     request: %s %s op=%s attempt=%s t=%+.3fs dur=%.3fs status=%s err=%s retry-after=%s rid=%s"
-                       % (r["m"], r["r"], r["op"], r["a"], r["t"] - t_fault, r["d"], r["st"], r.get("err"), r.get("ra"),
-                          r["rid"]))
-            if r.get("body"):
-                out.append("       body: %s" % r["body"])
-            h = haproxy.get(r["rid"])
-            out.append("       haproxy: %s" % (h["line"] if h else "(no log line)"))
-            for line in app_lines(a.cluster_dir, r["rid"], 4):
-                out.append("       " + line)
-            shown += 1
-    for name, items in (("lost", lost), ("duplicated", dup), ("sessions lost", slost), ("unverifiable", unver)):
-        for it in items[:5]:
-            out.append("   %s: %s" % (name, json.dumps(it)))
-    print("\n".join(out))
-    passed = all(ok for ok, _, _ in criteria)
-    if a.summary:
-        with open(a.summary, "a") as f:
-            f.write(json.dumps({
-                "drill": d, "title": a.title, "pass": passed, "requests": len(traffic),
-                "statuses": dict(statuses), "client_errors": sum(client_errors.values()),
-                "failed": len(errors), "p50_ms": fmt_ms(pct(lat, 0.5)), "p99_ms": fmt_ms(pct(lat, 0.99)),
-                "lost": len(lost), "duplicated": len(dup), "sessions_lost": len(slost),
-                "error_free_s": round(to_error_free, 1), "lb_retries": len(lb_retried),
-                "failed_criteria": [t for ok, t, _ in criteria if not ok]}) + "\n")
-    return 0 if passed else 1
+    if not os.path.exists(os.path.join(a.load, "result.json")):
+        print("\n== drill %s: %s\n   FAIL  the load driver wrote no result (see %s/load.log)"
+              % (a.drill, a.title, a.load))
+        if a.summary:
+            with open(a.summary, "a") as f:
+                f.write(json.dumps({"drill": a.drill, "title": a.title, "pass": False, "requests": "-", "failed": "-",
+                                    "client_errors": "-", "p50_ms": "-", "p99_ms": "-", "lost": "-",
+                                    "duplicated": "-", "sessions_lost": "-", "lb_retries": "-", "last_failure": "-",
+                                    "failed_allowed": "-", "retries_answered": "-", "max_outage_ms": "-",
+                                    "failed_criteria": ["the load driver wrote no result"]}) + "\n")
+        return 1
+    return Report(a).run()
 
 
 if __name__ == "__main__":

@@ -94,6 +94,86 @@ class DependencyOutageIT {
         assertThat(http.get("/api/user", Http.token(user.token())).status()).isEqualTo(200);
     }
 
+    /**
+     * The contract under load: clients keep sending (reads that borrow a connection several times
+     * in a row, writes with an Idempotency-Key, whose record is written before and after the
+     * handler) while PostgreSQL stops. For the half second before it stops, a lock holds the
+     * writes mid-statement, so with a pool of 2 for 8 clients the other requests queue for a
+     * connection: when PostgreSQL goes, requests are waiting in the pool and on their sockets, and
+     * the held writes still have their idempotency record to settle. Every request in flight at any
+     * moment of the outage is answered within a second, and each that fails is a 503 with
+     * Retry-After.
+     */
+    @Test
+    void answersEveryRequestWithinASecondWhilePostgresStopsUnderLoad() throws Exception {
+        var author = Users.register(http);
+        var reader = Users.register(http);
+        String slug = http.post(
+                        "/api/articles",
+                        "{\"article\":{\"title\":\"outage " + Users.unique("t")
+                                + "\",\"description\":\"d\",\"body\":\"b\",\"tagList\":[\"outage\"]}}",
+                        Http.token(author.token()))
+                .json()
+                .at("/article/slug")
+                .asText();
+        try (var small = TestApp.start(
+                java.util.Map.of(
+                        "CONDUIT_DB_URL",
+                        postgres.getJdbcUrl("postgres", "postgres"),
+                        "CONDUIT_REDIS_URL",
+                        "redis://127.0.0.1:" + redisPort,
+                        "CONDUIT_RATE_LIMIT_ANONYMOUS",
+                        "100000/1m",
+                        "CONDUIT_DB_POOL_SIZE",
+                        "2"),
+                Clock.systemUTC())) {
+            var load = new OutageLoad(new Http(small.baseUrl()), author, reader, slug);
+            load.start(8);
+            Thread.sleep(1_000);
+            long locking = System.nanoTime();
+            var lock = postgres.getPostgresDatabase().getConnection();
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("lock table profiles.follow, comments.comment in share mode");
+            Thread.sleep(500);
+
+            long stopping = System.nanoTime();
+            postgres.close();
+            closeQuietly(lock);
+            Thread.sleep(3_000);
+            startPostgres();
+            long back = System.nanoTime();
+            long recovered = awaitStatus(
+                    () -> http.get("/api/user", Http.token(reader.token())).status(), 200, Duration.ofSeconds(5));
+            Thread.sleep(500);
+            var answers = load.stop();
+
+            var duringOutage = answers.stream()
+                    .filter(a -> a.endedNanos() >= stopping && a.startedNanos() <= back)
+                    .toList();
+            var inFlightAtStop = duringOutage.stream()
+                    .filter(a -> a.startedNanos() < stopping)
+                    .count();
+            var failed = duringOutage.stream().filter(a -> a.status() >= 300).toList();
+            assertThat(answers.stream().filter(a -> a.endedNanos() < locking))
+                    .as("before the outage")
+                    .allMatch(a -> a.status() < 300);
+            assertThat(duringOutage)
+                    .as("every answer during the outage within 1 s")
+                    .allSatisfy(a -> assertThat(a.millis()).as(a.toString()).isLessThan(1_000));
+            assertThat(failed)
+                    .as("every failure a 503 with Retry-After")
+                    .allSatisfy(a -> assertThat(a.status() == 503 && a.retryAfter())
+                            .as(a.toString())
+                            .isTrue());
+            assertThat(duringOutage.size()).as("requests during the outage").isGreaterThanOrEqualTo(30);
+            assertThat(inFlightAtStop)
+                    .as("requests in flight when PostgreSQL stopped")
+                    .isPositive();
+            assertThat(failed.size()).as("503s during the outage").isGreaterThanOrEqualTo(16);
+            assertThat(recovered).as("seconds to recover").isLessThanOrEqualTo(5);
+        }
+    }
+
     @Test
     void keepsAnonymousReadsWorkingAndNeverAnswers401WhileRedisIsDown() throws Exception {
         var user = Users.register(http);
@@ -155,6 +235,14 @@ class DependencyOutageIT {
             assertThat(recovered).isLessThanOrEqualTo(5);
         } finally {
             replica.stop();
+        }
+    }
+
+    private static void closeQuietly(java.sql.Connection connection) {
+        try {
+            connection.close();
+        } catch (java.sql.SQLException e) {
+            // its server is gone
         }
     }
 
