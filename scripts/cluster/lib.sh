@@ -81,9 +81,11 @@ pid_of() { # name -> pid (empty if unknown)
   local f; f=$(PIDS_FILE)
   [[ -f "$f" ]] && awk -v n="$1" '$1 == n { print $2 }' "$f" | tail -n 1
 }
-pid_expected_cmd() { # name -> a string its command line must contain
+pid_expected_cmd() { # name -> an extended regex its command line must match
   case "$1" in
-    app-*) echo conduit.jar ;;
+    # bin/instance until it execs java: a busy CPU can hold the script there long enough for a
+    # start-up check to see it, and taking it for a dead instance failed a drill
+    app-*) echo 'conduit\.jar|/bin/instance [0-9]' ;;
     redis-*) echo redis-server ;;
     postgres) echo postgres ;;
     haproxy-*) echo haproxy ;;
@@ -97,7 +99,7 @@ pid_alive() { # name -> 0 when the recorded pid runs the expected program
   pid=$(pid_of "$1"); want=$(pid_expected_cmd "$1")
   [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
   [[ -z "$want" ]] && return 0
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$want"
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qE -- "$want"
 }
 
 stop_pid() { # pid signal seconds [expected-cmd]: signal, wait up to seconds, then SIGKILL
@@ -106,7 +108,7 @@ stop_pid() { # pid signal seconds [expected-cmd]: signal, wait up to seconds, th
   if [[ -n "$want" ]]; then
     local cmd; cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
     if [[ -z "$cmd" ]]; then wait_gone "$pid" "$secs"; return 0; fi   # already exiting
-    if [[ "$cmd" != *"$want"* ]]; then
+    if ! grep -qE -- "$want" <<<"$cmd"; then
       clog "pid $pid no longer runs $want (it runs: ${cmd:0:60}); leaving it alone"
       return 0
     fi

@@ -794,7 +794,7 @@ def main():
                    help="reuse connections to the load balancer (default: one per request, see below)")
     p.add_argument("--late-retry", type=float, default=0,
                    help="after the load, wait this many seconds, then retry every write given up on once, "
-                        "with its Idempotency-Key (a patient client; longer than the app's 60 s claim lease)")
+                        "with its Idempotency-Key (a patient client)")
     p.add_argument("--prefix", default="", help="names of users, titles (default: random)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", required=True, help="directory for requests.jsonl and result.json")
