@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * variables. The README's configuration table lists each variable; keep the two in step.
  *
  * @param drainPeriod after SIGTERM, how long readiness answers 503 while requests are still served
+ * @param credentialFiles the password files the running app follows ({@link RotatedCredentials})
  */
 record AppConfig(
         DatabaseSettings database,
