@@ -283,6 +283,7 @@ parameters = {
     "db_user": "conduit", "db_secret_arn": db_arn, "db_jdbc_url": jdbc,
     "redis_host": "127.0.0.1", "redis_port": redis_port, "redis_tls": "false",
     "redis_auth_secret_arn": redis_arn, "http_port": http_port, "admin_port": admin_port,
+    "trusted_proxy_hops": "1",
 }
 parameters.update(item.split("=", 1) for item in extra)
 data = {
@@ -326,6 +327,7 @@ CONDUIT_DB_URL="jdbc:postgresql://db.example:5432/conduit?sslmode=require"
 CONDUIT_DB_USER="conduit"
 CONDUIT_DB_PASSWORD="Te\\\$t\\"pa\\\\ss'w0rd\\\`x"
 CONDUIT_REDIS_URL="rediss://:$redis_token_encoded@127.0.0.1:6379"
+CONDUIT_TRUSTED_PROXY_HOPS="1"
 CONDUIT_HTTP_PORT="8080"
 CONDUIT_ADMIN_PORT="9090"
 CONDUIT_DB_POOL_SIZE="12"
@@ -596,9 +598,9 @@ EOF
   umount "$tree/proc"
 
   # The rendered units, as installed in the image.
-  if timeout 120 systemd-analyze verify --root="$tree" conduit.service conduit-config.service conduit-cloudwatch.service \
+  if timeout 120 systemd-analyze verify --root="$tree" conduit.service conduit-config.service conduit-cloudwatch.service conduit-config-refresh.service conduit-config-refresh.timer \
     >"$logs/verify.log" 2>&1 && [[ ! -s "$logs/verify.log" ]]; then
-    pass "systemd-analyze verify conduit.service conduit-config.service conduit-cloudwatch.service (no output)"
+    pass "systemd-analyze verify conduit.service conduit-config.service conduit-cloudwatch.service conduit-config-refresh.service conduit-config-refresh.timer (no output)"
   else
     fail "systemd-analyze verify" "$(tr '\n' ' ' <"$logs/verify.log")"
   fi

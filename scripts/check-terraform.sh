@@ -12,6 +12,9 @@
 #      fake credentials, data sources answered by terraform/policy/fake_aws.py
 #      on 127.0.0.1), saved as JSON under terraform/.plans/ and checked by
 #      terraform/policy/check_plan.py
+#   6. (after 5) scripts/config-path-test.sh on each plan: the planned SSM parameters and
+#      secrets through the real boot step into the real conduit.jar behind HAProxy; every
+#      variable the README calls required is set, rate limits are per client address
 #   5. once that passes, the negative self-test terraform/policy/mutate_plan.py:
 #      copies of the plan JSON that each break one HA/security property (RDS
 #      Multi-AZ off, IMDSv1, app port open to 0.0.0.0/0, ...) must each make
@@ -36,6 +39,11 @@ skip() {
 }
 
 # ------------------------------------------------------------ isolation ----
+# The configuration-path test (step 6) needs PostgreSQL, Redis, HAProxy and the JAR: install or
+# build what is missing while the network is still there.
+if [[ -z "${CHECK_TERRAFORM_NETNS:-}" ]]; then
+  scripts/config-path-test.sh --prepare || echo "config path test: --prepare failed (the test will say why)"
+fi
 # Re-run inside a fresh network namespace where only loopback exists.
 if [[ -z "${CHECK_TERRAFORM_NETNS:-}" ]] && command -v unshare >/dev/null 2>&1 &&
   command -v ip >/dev/null 2>&1 && unshare --net true >/dev/null 2>&1; then
@@ -290,6 +298,25 @@ EOF
     else
       echo "policy self-test envs/$env skipped: the unmutated plan fails the policy"
     fi
+  fi
+done
+
+# ------------------------------------- configuration path, end to end ----
+for env_dir in "$tree"/envs/*/; do
+  env=$(basename "$env_dir")
+  [[ -f "$env_dir/plan.json" ]] || continue # planned in this run
+  plan="$plan_dir/$env.json"
+  if scripts/config-path-test.sh "$plan" >"$work/logs/config-path-$env.log" 2>&1; then
+    config_rc=0
+  else
+    config_rc=$?
+  fi
+  grep -E '^(PASS|FAIL) ' "$work/logs/config-path-$env.log" || true
+  passed=$((passed + $(grep -c '^PASS ' "$work/logs/config-path-$env.log" || true)))
+  failed=$((failed + $(grep -c '^FAIL ' "$work/logs/config-path-$env.log" || true)))
+  if [[ $config_rc -ne 0 ]] && ! grep -q '^FAIL ' "$work/logs/config-path-$env.log"; then
+    fail "configuration path envs/$env ran"
+    tail -n 30 "$work/logs/config-path-$env.log" | sed 's/^/    /'
   fi
 done
 

@@ -138,6 +138,7 @@ module "app" {
     redis_auth_secret_arn = module.cache.auth_token_secret_arn
     http_port             = tostring(local.http_port)
     admin_port            = tostring(local.admin_port)
+    trusted_proxy_hops    = "1" # the ALB appends one X-Forwarded-For entry
   }
 
   instance_tags = local.instance_tags

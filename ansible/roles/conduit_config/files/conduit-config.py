@@ -8,10 +8,19 @@ restart picks up rotated database and Redis secrets. Inputs:
 * /etc/conduit/bootstrap.env, written by the launch template's user data:
   CONDUIT_SSM_PREFIX, AWS_REGION (and other keys this script ignores).
 * SSM String parameters below the prefix: db_jdbc_url, db_user, db_secret_arn, redis_host,
-  redis_port, redis_tls, redis_auth_secret_arn, http_port, admin_port, and optionally
-  env/CONDUIT_* (copied verbatim, for tuning without a new AMI).
+  redis_port, redis_tls, redis_auth_secret_arn, http_port, admin_port, trusted_proxy_hops
+  (CONDUIT_TRUSTED_PROXY_HOPS: 1 behind the ALB; required, as a missing one silently puts every
+  client behind one ALB address into one rate-limit bucket), and optionally env/CONDUIT_* (copied
+  verbatim, for tuning without a new AMI).
 * Secrets Manager: the RDS-managed secret (JSON with username and password) and the Redis
   AUTH token (plain string).
+
+With CONDUIT_CONFIG_SECRETS_DIR set, the database password and the Redis AUTH token are also
+written to files there (db_password, redis_password; mode 0644 inside a directory only root and
+the service's group may enter), named in the env file as CONDUIT_DB_PASSWORD_FILE and
+CONDUIT_REDIS_PASSWORD_FILE. The app re-reads them every second, and conduit-config-refresh.timer
+runs this script every minute, so a rotated secret reaches new connections within about a minute
+without a restart. Files are only replaced when their content changed.
 
 Without bootstrap.env an existing env file is left alone (images booted outside AWS, the
 image test). The file is written atomically, mode 0600, owner root; systemd reads it as root.
@@ -33,8 +42,9 @@ ATTEMPTS = int(os.environ.get("CONDUIT_CONFIG_ATTEMPTS", "8"))
 SDK_ATTEMPTS = int(os.environ.get("CONDUIT_CONFIG_SDK_ATTEMPTS", "5"))
 KEEP_STALE = os.environ.get("CONDUIT_CONFIG_KEEP_STALE_ON_ERROR", "true") == "true"
 ENDPOINT_URL = os.environ.get("CONDUIT_CONFIG_AWS_ENDPOINT_URL") or None
+SECRETS_DIR = os.environ.get("CONDUIT_CONFIG_SECRETS_DIR") or None
 
-REQUIRED = ("db_jdbc_url", "db_secret_arn", "redis_host", "redis_port")
+REQUIRED = ("db_jdbc_url", "db_secret_arn", "redis_host", "redis_port", "trusted_proxy_hops")
 # Characters systemd's EnvironmentFile parser unescapes inside double quotes.
 SYSTEMD_ESCAPED = '\\"`$'
 
@@ -119,6 +129,7 @@ def compose(parameters, secrets):
 
     tls = parameters.get("redis_tls", "true").strip().lower() in ("true", "1", "yes")
     userinfo = ""
+    token = ""
     if parameters.get("redis_auth_secret_arn"):
         token = secret_string(secrets, parameters["redis_auth_secret_arn"]).strip()
         if token:
@@ -132,7 +143,15 @@ def compose(parameters, secrets):
         "CONDUIT_DB_USER": db_user,
         "CONDUIT_DB_PASSWORD": db_secret["password"],
         "CONDUIT_REDIS_URL": redis_url,
+        "CONDUIT_TRUSTED_PROXY_HOPS": parameters["trusted_proxy_hops"].strip(),
     }
+    files = {}
+    if SECRETS_DIR:
+        files["db_password"] = db_secret["password"]
+        env["CONDUIT_DB_PASSWORD_FILE"] = os.path.join(SECRETS_DIR, "db_password")
+        if token:
+            files["redis_password"] = token
+            env["CONDUIT_REDIS_PASSWORD_FILE"] = os.path.join(SECRETS_DIR, "redis_password")
     if parameters.get("http_port"):
         env["CONDUIT_HTTP_PORT"] = parameters["http_port"]
     if parameters.get("admin_port"):
@@ -140,26 +159,50 @@ def compose(parameters, secrets):
     for name, value in sorted(parameters.items()):
         if name.startswith("env/CONDUIT_"):
             env.setdefault(name[len("env/"):], value)
-    return env
+    return env, files
 
 
-def write_env(env, prefix):
-    directory = os.path.dirname(ENV_FILE) or "."
-    lines = [f"# Written by conduit-config from SSM {prefix} and Secrets Manager. Do not edit:"]
-    lines.append("# rewritten at boot and on every start of conduit.service.")
-    lines += [f"{key}={systemd_quote(value)}" for key, value in env.items()]
-    fd, temp = tempfile.mkstemp(prefix=".env.", dir=directory)
+def replace_file(path, content, mode):
+    """Atomically replaces path with content; leaves an unchanged file alone. True if written."""
     try:
-        os.fchmod(fd, 0o600)
+        with open(path, encoding="utf-8") as handle:
+            if handle.read() == content:
+                return False
+    except FileNotFoundError:
+        pass
+    directory = os.path.dirname(path) or "."
+    fd, temp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", dir=directory)
+    try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write("\n".join(lines) + "\n")
+            handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, ENV_FILE)
+        os.replace(temp, path)
     except BaseException:
         if os.path.exists(temp):
             os.unlink(temp)
         raise
+    return True
+
+
+def write_env(env, prefix):
+    lines = [f"# Written by conduit-config from SSM {prefix} and Secrets Manager. Do not edit:"]
+    lines.append("# rewritten at boot, on every start of conduit.service and by conduit-config-refresh.timer.")
+    lines += [f"{key}={systemd_quote(value)}" for key, value in env.items()]
+    return replace_file(ENV_FILE, "\n".join(lines) + "\n", 0o600)
+
+
+def write_secret_files(files):
+    """The secrets the app re-reads while running; readable by the service through the directory."""
+    changed = []
+    if not files:
+        return changed
+    os.makedirs(SECRETS_DIR, mode=0o750, exist_ok=True)
+    for name, secret in sorted(files.items()):
+        if replace_file(os.path.join(SECRETS_DIR, name), secret + "\n", 0o644):
+            changed.append(name)
+    return changed
 
 
 def fetch_with_retries(prefix, region):
@@ -208,8 +251,14 @@ def main():
         log(f"error: could not read the configuration from AWS ({type(error).__name__}: {error})")
         return 1
 
-    write_env(env, prefix)
-    log(f"wrote {ENV_FILE} from {prefix} ({', '.join(sorted(env))})")
+    env, files = env
+    changed = write_secret_files(files)
+    if changed:
+        log(f"wrote {', '.join(changed)} in {SECRETS_DIR} (a new secret: the app takes it within a second)")
+    if write_env(env, prefix):
+        log(f"wrote {ENV_FILE} from {prefix} ({', '.join(sorted(env))})")
+    else:
+        log(f"{ENV_FILE} is up to date with {prefix}")
     return 0
 
 

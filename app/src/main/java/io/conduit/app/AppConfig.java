@@ -6,10 +6,12 @@ import io.conduit.platform.http.HttpSettings;
 import io.conduit.platform.http.RateLimits;
 import io.conduit.platform.idempotency.IdempotencySettings;
 import io.conduit.platform.redis.RedisSettings;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * variables. The README's configuration table lists each variable; keep the two in step.
  *
  * @param drainPeriod after SIGTERM, how long readiness answers 503 while requests are still served
+ * @param credentialFiles the password files the running app follows ({@link RotatedCredentials})
  */
 record AppConfig(
         DatabaseSettings database,
@@ -31,21 +34,29 @@ record AppConfig(
         OutboxSettings outbox,
         IdempotencySettings idempotency,
         boolean responseCache,
-        String logFormat) {
+        String logFormat,
+        CredentialFiles credentialFiles) {
 
     static final List<String> LOG_FORMATS = List.of("json", "text");
 
     /** Reads and validates the configuration; throws naming every missing or malformed variable. */
     static AppConfig fromEnv(Map<String, String> environment) {
         var env = new Env(environment);
+        var files = new CredentialFiles(
+                env.optional("CONDUIT_DB_PASSWORD_FILE").map(Path::of).orElse(null),
+                env.optional("CONDUIT_REDIS_PASSWORD_FILE").map(Path::of).orElse(null));
         var database = new DatabaseSettings(
                 jdbcUrl(env),
                 env.required("CONDUIT_DB_USER", false),
-                env.required("CONDUIT_DB_PASSWORD", true),
+                files.database() == null
+                        ? env.required("CONDUIT_DB_PASSWORD", true)
+                        : secretFile(env, "CONDUIT_DB_PASSWORD_FILE", files.database()),
                 env.integer("CONDUIT_DB_POOL_SIZE", 10, 1, 500),
                 env.duration("CONDUIT_DB_CONNECTION_TIMEOUT", Duration.ofMillis(750)),
                 env.duration("CONDUIT_DB_STATEMENT_TIMEOUT", Duration.ofSeconds(5)));
-        var redis = redis(env);
+        var redis = files.redis() == null
+                ? redis(env)
+                : withPassword(redis(env), secretFile(env, "CONDUIT_REDIS_PASSWORD_FILE", files.redis()));
         int cpus = Runtime.getRuntime().availableProcessors();
         var http = new HttpSettings(
                 env.integer("CONDUIT_HTTP_PORT", 8080, 0, 65535),
@@ -98,7 +109,32 @@ record AppConfig(
                 outbox,
                 idempotency,
                 responseCache,
-                logFormat);
+                logFormat,
+                files);
+    }
+
+    /** The secret in a {@code *_FILE} variable's file; the file wins over the secret in the variable. */
+    private static String secretFile(Env env, String name, Path file) {
+        try {
+            return RotatedCredentials.read(file);
+        } catch (IOException | RuntimeException e) {
+            env.problem(name + " names a file that cannot be read (" + file + ": "
+                    + e.getClass().getSimpleName() + ")");
+            return "";
+        }
+    }
+
+    private static RedisSettings withPassword(RedisSettings s, String password) {
+        return new RedisSettings(
+                s.host(),
+                s.port(),
+                s.tls(),
+                s.user(),
+                emptyToNull(password),
+                s.poolSize(),
+                s.connectTimeout(),
+                s.socketTimeout(),
+                s.borrowTimeout());
     }
 
     private static String jdbcUrl(Env env) {

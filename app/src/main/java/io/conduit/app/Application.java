@@ -70,6 +70,10 @@ final class Application {
             jdbi.setSqlLogger(new StatementCounter());
             var redis = new Redis(config.redis(), registry);
             resources.add(redis);
+            resources.add(RotatedCredentials.follow(
+                    config.credentialFiles(),
+                    password -> dataSource.getHikariConfigMXBean().setPassword(password),
+                    redis::usePassword));
             var poolMetrics = new CommonsObjectPool2Metrics();
             poolMetrics.bindTo(registry);
             resources.add(poolMetrics);

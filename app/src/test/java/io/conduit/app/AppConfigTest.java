@@ -32,6 +32,31 @@ class AppConfigTest {
     }
 
     @Test
+    void takesThePasswordsFromTheirFilesWhenFilesAreNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        var db = java.nio.file.Files.writeString(dir.resolve("db_password"), "from-file\n");
+        var redis = java.nio.file.Files.writeString(dir.resolve("redis_password"), "token-from-file\n");
+        var env = new HashMap<>(MINIMAL);
+        env.remove("CONDUIT_DB_PASSWORD");
+        env.put("CONDUIT_DB_PASSWORD_FILE", db.toString());
+        env.put("CONDUIT_REDIS_PASSWORD_FILE", redis.toString());
+
+        var config = AppConfig.fromEnv(env);
+
+        assertThat(config.database().password()).isEqualTo("from-file");
+        assertThat(config.redis().password()).isEqualTo("token-from-file");
+        assertThat(config.credentialFiles().database()).isEqualTo(db);
+    }
+
+    @Test
+    void namesAnUnreadablePasswordFile() {
+        var env = new HashMap<>(MINIMAL);
+        env.put("CONDUIT_DB_PASSWORD_FILE", "/nonexistent/db_password");
+
+        assertThatThrownBy(() -> AppConfig.fromEnv(env)).hasMessageContaining("CONDUIT_DB_PASSWORD_FILE");
+    }
+
+    @Test
     void namesEveryMissingVariableInOneMessage() {
         assertThatThrownBy(() -> AppConfig.fromEnv(Map.of()))
                 .isInstanceOf(ConfigException.class)

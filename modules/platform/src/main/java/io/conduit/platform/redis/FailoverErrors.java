@@ -18,7 +18,19 @@ final class FailoverErrors {
     private static final Pattern FAILOVER =
             Pattern.compile("^(?:ERR Error running script.*-)?(?:READONLY|LOADING|MASTERDOWN|EXECABORT) ");
 
+    /**
+     * {@code NOAUTH} / {@code WRONGPASS}: the connection was opened with a token that is no longer
+     * valid (the server restarted with a rotated one). The command did not run; a connection opened
+     * after the new token was read succeeds.
+     */
+    private static final Pattern CREDENTIALS = Pattern.compile("^(?:NOAUTH|WRONGPASS) ");
+
     private FailoverErrors() {}
+
+    static boolean credentialsRejected(JedisDataException e) {
+        String message = e.getMessage();
+        return message != null && CREDENTIALS.matcher(message).find();
+    }
 
     static boolean matches(JedisDataException e) {
         String message = e.getMessage();

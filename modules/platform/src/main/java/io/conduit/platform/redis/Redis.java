@@ -11,15 +11,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.DefaultRedisCredentials;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisCredentials;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -77,6 +80,8 @@ public final class Redis implements AutoCloseable {
     private final CircuitBreaker breaker;
     /** {@link System#nanoTime()} of the first failure since the last answer; 0 while Redis answers. */
     private final AtomicLong failingSince = new AtomicLong();
+    /** What every new connection authenticates with; replaced by {@link #usePassword} after a rotation. */
+    private final AtomicReference<RedisCredentials> credentials;
 
     public Redis(RedisSettings settings, MeterRegistry registry) {
         var breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
@@ -95,11 +100,11 @@ public final class Redis implements AutoCloseable {
         breaker.getEventPublisher()
                 .onStateTransition(event -> log.warn("redis circuit breaker: {}", event.getStateTransition()));
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
+        this.credentials = new AtomicReference<>(new DefaultRedisCredentials(settings.user(), settings.password()));
         var clientConfig = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) settings.connectTimeout().toMillis())
                 .socketTimeoutMillis((int) settings.socketTimeout().toMillis())
-                .user(settings.user())
-                .password(settings.password())
+                .credentialsProvider(credentials::get)
                 .ssl(settings.tls())
                 .clientName("conduit")
                 .build();
@@ -115,6 +120,15 @@ public final class Redis implements AutoCloseable {
         poolConfig.setJmxNamePrefix("jedis");
         this.connections = new FollowingJedisFactory(new HostAndPort(settings.host(), settings.port()), clientConfig);
         this.pool = new JedisPool(poolConfig, connections);
+    }
+
+    /**
+     * Authenticates every connection opened from now on with {@code password} (same user), after the
+     * AUTH token was rotated. Open connections stay: Redis and ElastiCache keep a connection that
+     * authenticated before the change; one that meets {@code NOAUTH} or {@code WRONGPASS} is retired.
+     */
+    public void usePassword(String password) {
+        credentials.updateAndGet(old -> new DefaultRedisCredentials(old.getUser(), password));
     }
 
     /** Runs {@code command}, resending it through a failover (see above: it must be safe to repeat). */
@@ -199,7 +213,7 @@ public final class Redis implements AutoCloseable {
         } catch (JedisConnectionException e) {
             throw retireAll(e); // Jedis marked this one broken; the pool drops it
         } catch (JedisDataException e) {
-            if (FailoverErrors.matches(e)) {
+            if (FailoverErrors.matches(e) || FailoverErrors.credentialsRejected(e)) {
                 jedis.getConnection().setBroken();
                 throw retireAll(e);
             }
