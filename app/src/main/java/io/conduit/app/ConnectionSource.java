@@ -40,10 +40,23 @@ final class ConnectionSource implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
+        return connect(driver::getConnection);
+    }
+
+    /**
+     * The pool passes its current credentials on every new connection, so a password changed at
+     * run time (a rotation, {@code HikariConfigMXBean.setPassword}) is used from the next one on.
+     */
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        return connect(() -> driver.getConnection(username, password));
+    }
+
+    private Connection connect(Attempt attempt) throws SQLException {
         long giveUpAt = System.nanoTime() + RETRY_FOR.toNanos();
         while (true) {
             try {
-                Connection connection = driver.getConnection();
+                Connection connection = attempt.connect();
                 circuit.reachable();
                 return connection;
             } catch (SQLException e) {
@@ -56,6 +69,10 @@ final class ConnectionSource implements DataSource {
                 }
             }
         }
+    }
+
+    private interface Attempt {
+        Connection connect() throws SQLException;
     }
 
     /** SQLSTATE class 08 (connection exception) or 57P03 (cannot connect now: starting, stopping). */
@@ -72,11 +89,6 @@ final class ConnectionSource implements DataSource {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("the pool's credentials are set on the driver");
     }
 
     @Override

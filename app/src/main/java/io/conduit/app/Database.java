@@ -33,6 +33,10 @@ final class Database {
         var config = new HikariConfig();
         config.setPoolName("conduit");
         config.setDataSource(source);
+        // Hikari hands these to the source for every new connection: a rotated password set on
+        // the pool at run time (RotatedCredentials) is used from the next connection on.
+        config.setUsername(settings.user());
+        config.setPassword(settings.password());
         config.setMaximumPoolSize(settings.poolSize());
         config.setMinimumIdle(settings.poolSize());
         config.setConnectionTimeout(Math.max(
