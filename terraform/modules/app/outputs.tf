@@ -50,10 +50,5 @@ output "ssm_parameter_names" {
 
 output "subnet_count" {
   description = "Number of private subnets (one per AZ) the Auto Scaling group spans."
-  value       = length(var.subnet_ids)
-}
-
-output "termination_lifecycle_hook_name" {
-  description = "Name of the termination lifecycle hook that covers the drain."
-  value       = aws_autoscaling_lifecycle_hook.terminate.name
+  value       = length(aws_autoscaling_group.app.vpc_zone_identifier)
 }
