@@ -241,6 +241,14 @@ provider "aws" {
   }
 }
 EOF
+  # What an operator keeps in the git-ignored account.auto.tfvars, and the AMI id that
+  # scripts/release passes from the Packer manifest (never committed).
+  cat >"$env_dir/zz_offline_plan.auto.tfvars" <<EOF
+certificate_arn = "arn:aws:acm:eu-west-1:210987654321:certificate/3f6c1d2e-8a4b-4c5d-9e7f-0a1b2c3d4e5f"
+alarm_emails    = ["oncall@example.org"]
+ami_id          = "ami-0fa4e0ff1ce0ff1ce"
+app_version     = "1.0.0"
+EOF
   plan_ok=true
   (
     cd "$env_dir"
