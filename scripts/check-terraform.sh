@@ -12,6 +12,8 @@
 #      fake credentials, data sources answered by terraform/policy/fake_aws.py
 #      on 127.0.0.1), saved as JSON under terraform/.plans/ and checked by
 #      terraform/policy/check_plan.py
+#   6. (after 5) terraform/policy/test_release.py: scripts/release against fakes
+#      of terraform and the aws CLI (deploy, automatic rollback, apply, rollback)
 #   5. once that passes, the negative self-test terraform/policy/mutate_plan.py:
 #      copies of the plan JSON that each break one HA/security property (RDS
 #      Multi-AZ off, IMDSv1, app port open to 0.0.0.0/0, ...) must each make
@@ -300,6 +302,22 @@ EOF
     fi
   fi
 done
+
+# ------------------------------------------------------ release tooling ----
+# scripts/release (deploy / rollback / apply) against fakes of terraform and aws.
+if python3 "$repo_root/terraform/policy/test_release.py" >"$work/logs/release.log" 2>&1; then
+  release_rc=0
+else
+  release_rc=$?
+fi
+grep -E '^(PASS|FAIL) ' "$work/logs/release.log" || true
+grep -E '^    ' "$work/logs/release.log" | head -n 40 || true
+passed=$((passed + $(grep -c '^PASS ' "$work/logs/release.log" || true)))
+failed=$((failed + $(grep -c '^FAIL ' "$work/logs/release.log" || true)))
+if [[ $release_rc -ne 0 ]] && ! grep -q '^FAIL ' "$work/logs/release.log"; then
+  fail "release tooling test ran"
+  tail -n 20 "$work/logs/release.log" | sed 's/^/    /'
+fi
 
 elapsed=$((SECONDS - start_seconds))
 echo "terraform checks: $passed passed, $failed failed in ${elapsed}s (plan JSON in $plan_dir/)"

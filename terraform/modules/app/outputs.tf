@@ -19,7 +19,7 @@ output "launch_template_latest_version" {
 }
 
 output "ami_id" {
-  description = "AMI launched by the launch template (explicit or found by AppVersion tag)."
+  description = "AMI launched by the launch template (the immutable id passed in ami_id)."
   value       = local.ami_id
 }
 
