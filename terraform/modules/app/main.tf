@@ -237,7 +237,7 @@ resource "aws_ssm_parameter" "config" {
 resource "aws_launch_template" "app" {
   name                   = "${var.name}-app"
   description            = "Conduit ${var.environment} ${local.app_version}"
-  image_id               = local.ami_id
+  image_id               = var.ami_id
   instance_type          = var.instance_type
   update_default_version = true
   ebs_optimized          = true

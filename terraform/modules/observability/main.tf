@@ -97,8 +97,8 @@ resource "aws_cloudwatch_metric_alarm" "elb_5xx" {
   threshold           = var.thresholds.elb_5xx_per_minute
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -116,8 +116,8 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx" {
   threshold           = var.thresholds.target_5xx_per_minute
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -134,8 +134,8 @@ resource "aws_cloudwatch_metric_alarm" "p99_latency" {
   threshold           = var.thresholds.p99_latency_seconds
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -153,8 +153,8 @@ resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
   threshold           = var.thresholds.unhealthy_hosts
   comparison_operator = "GreaterThanOrEqualToThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -174,8 +174,8 @@ resource "aws_cloudwatch_metric_alarm" "in_service_below_min" {
   threshold           = var.asg_min_size
   comparison_operator = "LessThanThreshold"
   treat_missing_data  = "breaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -195,8 +195,8 @@ resource "aws_cloudwatch_metric_alarm" "db_pool_saturated" {
   threshold           = var.thresholds.db_pool_pending
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -214,8 +214,8 @@ resource "aws_cloudwatch_metric_alarm" "outbox_age" {
   threshold           = var.thresholds.outbox_age_seconds
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -232,8 +232,8 @@ resource "aws_cloudwatch_metric_alarm" "db_cpu" {
   evaluation_periods  = 3
   threshold           = var.thresholds.db_cpu_percent
   comparison_operator = "GreaterThanThreshold"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -248,8 +248,8 @@ resource "aws_cloudwatch_metric_alarm" "db_connections" {
   evaluation_periods  = 2
   threshold           = var.thresholds.db_connections
   comparison_operator = "GreaterThanThreshold"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -264,8 +264,8 @@ resource "aws_cloudwatch_metric_alarm" "db_free_storage" {
   evaluation_periods  = 1
   threshold           = var.db_allocated_storage_gib * 1024 * 1024 * 1024 / 10
   comparison_operator = "LessThanThreshold"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -284,8 +284,8 @@ resource "aws_cloudwatch_metric_alarm" "cache_cpu" {
   evaluation_periods  = 3
   threshold           = var.thresholds.cache_engine_cpu_percent
   comparison_operator = "GreaterThanThreshold"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -302,8 +302,8 @@ resource "aws_cloudwatch_metric_alarm" "cache_memory" {
   evaluation_periods  = 2
   threshold           = var.thresholds.cache_memory_usage_percent
   comparison_operator = "GreaterThanThreshold"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -322,8 +322,8 @@ resource "aws_cloudwatch_metric_alarm" "cache_evictions" {
   threshold           = var.thresholds.cache_evictions_per_minute
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
