@@ -498,8 +498,9 @@ import json, sys
 d = sys.argv[1]
 agent = json.load(open(f"{d}/config/agent.json"))
 files = agent["logs"]["logs_collected"]["files"]["collect_list"]
-assert [f["log_group_name"] for f in files] == ["/conduit/imagetest/app"], files
+assert [f["log_group_name"] for f in files] == ["/conduit/imagetest/app", "/conduit/imagetest/app/journal"], files
 assert files[0]["file_path"] == "/var/log/conduit/conduit.log", files
+assert files[1]["file_path"] == "/var/log/conduit-journal/journal.log", files
 prometheus = agent["logs"]["metrics_collected"]["prometheus"]
 assert prometheus["log_group_name"] == "/conduit/imagetest/app", prometheus
 assert prometheus["cluster_name"] == "conduit-imagetest", prometheus

@@ -15,6 +15,8 @@
 #   6. (after 5) scripts/config-path-test.sh on each plan: the planned SSM parameters and
 #      secrets through the real boot step into the real conduit.jar behind HAProxy; every
 #      variable the README calls required is set, rate limits are per client address
+#   7. (after 6) terraform/policy/test_release.py: scripts/release against fakes
+#      of terraform and the aws CLI (deploy, automatic rollback, apply, rollback)
 #   5. once that passes, the negative self-test terraform/policy/mutate_plan.py:
 #      copies of the plan JSON that each break one HA/security property (RDS
 #      Multi-AZ off, IMDSv1, app port open to 0.0.0.0/0, ...) must each make
@@ -249,6 +251,14 @@ provider "aws" {
   }
 }
 EOF
+  # What an operator keeps in the git-ignored account.auto.tfvars, and the AMI id that
+  # scripts/release passes from the Packer manifest (never committed).
+  cat >"$env_dir/zz_offline_plan.auto.tfvars" <<EOF
+certificate_arn = "arn:aws:acm:eu-west-1:210987654321:certificate/3f6c1d2e-8a4b-4c5d-9e7f-0a1b2c3d4e5f"
+alarm_emails    = ["oncall@example.org"]
+ami_id          = "ami-0fa4e0ff1ce0ff1ce"
+app_version     = "1.0.0"
+EOF
   plan_ok=true
   (
     cd "$env_dir"
@@ -319,6 +329,21 @@ for env_dir in "$tree"/envs/*/; do
     tail -n 30 "$work/logs/config-path-$env.log" | sed 's/^/    /'
   fi
 done
+# ------------------------------------------------------ release tooling ----
+# scripts/release (deploy / rollback / apply) against fakes of terraform and aws.
+if python3 "$repo_root/terraform/policy/test_release.py" >"$work/logs/release.log" 2>&1; then
+  release_rc=0
+else
+  release_rc=$?
+fi
+grep -E '^(PASS|FAIL) ' "$work/logs/release.log" || true
+grep -E '^    ' "$work/logs/release.log" | head -n 40 || true
+passed=$((passed + $(grep -c '^PASS ' "$work/logs/release.log" || true)))
+failed=$((failed + $(grep -c '^FAIL ' "$work/logs/release.log" || true)))
+if [[ $release_rc -ne 0 ]] && ! grep -q '^FAIL ' "$work/logs/release.log"; then
+  fail "release tooling test ran"
+  tail -n 20 "$work/logs/release.log" | sed 's/^/    /'
+fi
 
 elapsed=$((SECONDS - start_seconds))
 echo "terraform checks: $passed passed, $failed failed in ${elapsed}s (plan JSON in $plan_dir/)"

@@ -13,6 +13,7 @@ security group" is checked on the real wiring, not on names or tags.
 """
 import argparse
 import json
+import re
 import sys
 
 APP_PORT = 8080
@@ -21,6 +22,24 @@ DB_PORT = 5432
 REDIS_PORT = 6379
 HEALTH_PATH = "/health/ready"
 OPEN_CIDRS = {"0.0.0.0/0", "::/0"}
+# The API's body limit (CONDUIT_MAX_REQUEST_BYTES default): WAF must not refuse less.
+MAX_REQUEST_BYTES = 1048576
+# The only ALB TLS policies allowed (TLS 1.3 + 1.2, or 1.3 only); exact names, no substring.
+ALLOWED_SSL_POLICIES = {
+    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+}
+# Documented bounds (terraform/README.md, docs/operations.md).
+HEALTH_INTERVAL = (5, 10)
+HEALTH_TIMEOUT = (2, 5)
+HEALTH_UNHEALTHY = (2, 3)
+HEALTH_HEALTHY = (2, 5)
+DRAIN_SECONDS = 10  # CONDUIT_SHUTDOWN_DRAIN: a draining target must leave rotation within it
+DEREGISTRATION_DELAY = (15, 60)
+MIN_ROTATION_DAYS = 30
 
 
 class Plan:
@@ -235,8 +254,9 @@ def main():
             "failover / multi-AZ / replica missing")
     c.check("redis tls in transit + at rest",
             rgs and all(A(r).get("transit_encryption_enabled") is True
+                        and A(r).get("transit_encryption_mode") == "required"
                         and str(A(r).get("at_rest_encryption_enabled")).lower() == "true" for r in rgs),
-            "transit or at-rest encryption off")
+            "transit encryption off or not \"required\" (\"preferred\" admits plaintext), or at-rest off")
     c.check("redis auth token set",
             rgs and all(A(r).get("auth_token") or plan.unknown(r, "auth_token") for r in rgs), "no AUTH token")
 
@@ -306,10 +326,6 @@ def main():
              if A(h).get("lifecycle_transition") == "autoscaling:EC2_INSTANCE_TERMINATING"]
     tgs = plan.of_type("aws_lb_target_group")
     dereg = max([int(A(t).get("deregistration_delay") or 300) for t in tgs] or [300])
-    c.check("termination lifecycle hook covers the drain",
-            bool(hooks) and all(A(h).get("default_result") == "CONTINUE"
-                                and (A(h).get("heartbeat_timeout") or 0) >= dereg + 10 for h in hooks),
-            f"need a CONTINUE hook with heartbeat >= deregistration delay {dereg}s + 10s drain")
     policies = {(((A(p).get("target_tracking_configuration") or [{}])[0].get("predefined_metric_specification")
                   or [{}])[0].get("predefined_metric_type")) for p in plan.of_type("aws_autoscaling_policy")}
     c.check("target tracking on CPU and requests per target",
@@ -329,8 +345,9 @@ def main():
     listeners = plan.of_type("aws_lb_listener")
     https = [lst for lst in listeners if A(lst).get("protocol") == "HTTPS"]
     http = [lst for lst in listeners if A(lst).get("protocol") == "HTTP"]
-    c.check("https listener with TLS 1.2+/1.3 policy",
-            bool(https) and all("TLS13" in str(A(lst).get("ssl_policy")) for lst in https), "ssl_policy")
+    c.check("https listener ssl_policy in the TLS 1.2/1.3 allow-list",
+            bool(https) and all(A(lst).get("ssl_policy") in ALLOWED_SSL_POLICIES for lst in https),
+            f"ssl_policy {[A(lst).get('ssl_policy') for lst in https]} not in {sorted(ALLOWED_SSL_POLICIES)}")
 
     def redirects(lst):
         act = (A(lst).get("default_action") or [{}])[0]
@@ -431,6 +448,209 @@ def main():
     c.check("data subnets isolated (no route to IGW/NAT)",
             bool(data_subnets) and bool(data_rts) and not routes_out and not inline,
             f"data subnets {sorted(data_subnets)}, route tables {sorted(data_rts)}, routes {routes_out + inline}")
+
+
+    # ------------------------------------------------------- ALB details --
+    if production:
+        c.check("alb deletion protection (production)",
+                lbs and all(A(lb).get("enable_deletion_protection") is True for lb in lbs),
+                "enable_deletion_protection is off")
+
+    def hc_ok(t):
+        hc = (A(t).get("health_check") or [{}])[0]
+        iv, to = hc.get("interval") or 0, hc.get("timeout") or 0
+        un, he = hc.get("unhealthy_threshold") or 0, hc.get("healthy_threshold") or 0
+        return (HEALTH_INTERVAL[0] <= iv <= HEALTH_INTERVAL[1] and HEALTH_TIMEOUT[0] <= to <= HEALTH_TIMEOUT[1]
+                and to < iv and HEALTH_UNHEALTHY[0] <= un <= HEALTH_UNHEALTHY[1]
+                and HEALTH_HEALTHY[0] <= he <= HEALTH_HEALTHY[1] and iv * un <= DRAIN_SECONDS)
+
+    c.check(f"target group health check timings within bounds (interval x unhealthy <= {DRAIN_SECONDS}s)",
+            tgs and all(hc_ok(t) for t in tgs),
+            f"health_check {[(A(t).get('health_check') or [{}])[0] for t in tgs]}")
+    c.check(f"target group deregistration delay {DEREGISTRATION_DELAY[0]}-{DEREGISTRATION_DELAY[1]}s",
+            tgs and all(DEREGISTRATION_DELAY[0] <= int(A(t).get("deregistration_delay") or 300) <= DEREGISTRATION_DELAY[1]
+                        for t in tgs),
+            f"deregistration_delay {[A(t).get('deregistration_delay') for t in tgs]}")
+
+    # ------------------------------------------------------------------ WAF --
+    acls = plan.of_type("aws_wafv2_web_acl")
+    assocs = plan.of_type("aws_wafv2_web_acl_association")
+    c.check("waf web acl associated with the alb",
+            bool(acls) and bool(assocs)
+            and all({plan.base(lb) for lb in lbs} <= plan.origins(x, "resource_arn") for x in assocs),
+            "no WAF web ACL association to the ALB (staging gets the same WAF as production)")
+
+    def size_override_counts(rule):
+        for st in rule.get("statement") or []:
+            for mg in st.get("managed_rule_group_statement") or []:
+                if mg.get("name") == "AWSManagedRulesCommonRuleSet":
+                    return any(o.get("name") == "SizeRestrictions_BODY"
+                               and (o.get("action_to_use") or [{}])[0].get("count")
+                               for o in mg.get("rule_action_override") or [])
+        return None
+
+    def body_limit_rules(acl):
+        out = []
+        for rule in A(acl).get("rule") or []:
+            if not (rule.get("action") or [{}])[0].get("block"):
+                continue
+            for st in rule.get("statement") or []:
+                for rx in st.get("regex_match_statement") or []:
+                    ftm = (rx.get("field_to_match") or [{}])[0]
+                    if [h.get("name") for h in ftm.get("single_header") or []] == ["content-length"]:
+                        out.append(rx.get("regex_string") or "")
+        return out
+
+    def blocks(pattern, n):
+        try:
+            return re.search(pattern, str(n)) is not None
+        except re.error:
+            return True  # an unreadable pattern counts as refusing
+
+    waf_ok, why = bool(acls), "no web ACL"
+    for acl in acls:
+        crs = [size_override_counts(r) for r in A(acl).get("rule") or []]
+        crs = [x for x in crs if x is not None]
+        patterns = body_limit_rules(acl)
+        if crs and not all(crs):
+            waf_ok, why = False, "AWSManagedRulesCommonRuleSet SizeRestrictions_BODY blocks bodies over 8 KB (no count override)"
+        elif len(patterns) != 1:
+            waf_ok, why = False, f"need one blocking Content-Length rule at the API limit, found {patterns}"
+        else:
+            p = patterns[0]
+            inside = [8192, 8193, 65536, 100000, MAX_REQUEST_BYTES - 1, MAX_REQUEST_BYTES]
+            outside = [MAX_REQUEST_BYTES + 1, 2 * MAX_REQUEST_BYTES, 10 ** 7, 10 ** 12]
+            wrong = [n for n in inside if blocks(p, n)] + [n for n in outside if not blocks(p, n)]
+            if wrong:
+                waf_ok, why = False, f"Content-Length rule {p!r} misjudges {wrong} (API limit {MAX_REQUEST_BYTES})"
+    c.check(f"waf body size handling matches the API limit ({MAX_REQUEST_BYTES} bytes)", waf_ok, why)
+
+    # ----------------------------------------------- instance maintenance --
+    for a in asgs:
+        mp = (A(a).get("instance_maintenance_policy") or [{}])[0]
+        c.check("asg instance maintenance policy 100/200 (launch before terminate)",
+                mp.get("min_healthy_percentage") == 100 and mp.get("max_healthy_percentage") == 200,
+                f"instance_maintenance_policy={mp}")
+    c.check("no termination lifecycle hook left for nobody to complete",
+            not hooks, f"{[h['address'] for h in hooks]}: every termination would wait for its heartbeat")
+
+    # ------------------------------------------------------ release / AMI --
+    data_amis = [r for m in plan.modules.values() for r in m.get("resources", [])
+                 if r.get("mode") == "data" and r.get("type") == "aws_ami"]
+    ami_ok, ami_why = bool(lts), "no launch template"
+    for lt in lts:
+        origins = plan.origins(lt, "image_id")
+        image = A(lt).get("image_id")
+        if any(".data.aws_ami." in o or o.startswith("data.aws_ami.") for o in origins) or data_amis:
+            ami_ok, ami_why = False, f"image_id comes from an AMI lookup ({sorted(origins)}): a rebuild ships silently"
+        elif origins != {"rootvar:ami_id"} or not re.fullmatch(r"ami-[0-9a-f]{8,17}", str(image)):
+            ami_ok, ami_why = False, f"image_id {image!r} must be the root variable ami_id (from the Packer manifest), got {sorted(origins)}"
+    c.check("launch template runs an immutable AMI id passed as a variable (no lookup)", ami_ok, ami_why)
+
+    # ---------------------------------------------------------- database --
+    rotations = plan.of_type("aws_secretsmanager_secret_rotation")
+    db_bases = {plan.base(d) for d in dbs}
+
+    def rotation_days(expr):
+        m = re.fullmatch(r"rate\((\d+) days?\)", expr or "")
+        if m:
+            return int(m.group(1))
+        if re.fullmatch(r"cron\(\d+ \d+ \? \* [A-Z]{3}#[1-5] \*\)", expr or ""):
+            return 28  # monthly: at least four weeks apart
+        return 0
+
+    master_rot = [r for r in rotations if plan.origins(r, "secret_id") & db_bases]
+    c.check("rds master secret rotation scheduled deliberately (monthly or rarer, in a window)",
+            bool(dbs) and len(master_rot) == len(dbs) and all(
+                rotation_days(((A(r).get("rotation_rules") or [{}])[0]).get("schedule_expression")) >= MIN_ROTATION_DAYS - 2
+                and ((A(r).get("rotation_rules") or [{}])[0]).get("duration") for r in master_rot),
+            f"rotations of the master secret: {[(A(r).get('rotation_rules') or [{}])[0] for r in master_rot]} "
+            "(none means the 7-day RDS default, which the app, reading its password at boot, does not survive)")
+    c.check("rds final snapshot name unique per instance (a second destroy does not collide)",
+            bool(dbs) and all(plan.unknown(d, "final_snapshot_identifier")
+                              or not str(A(d).get("final_snapshot_identifier") or "").endswith("-final")
+                              and A(d).get("final_snapshot_identifier") for d in dbs)
+            and all("constant_value" not in (plan.attr_expr(d, "final_snapshot_identifier") or {}) and
+                    (plan.attr_expr(d, "final_snapshot_identifier") or {}).get("references") is not None
+                    and plan.unknown(d, "final_snapshot_identifier") for d in dbs),
+            f"final_snapshot_identifier {[A(d).get('final_snapshot_identifier') for d in dbs]} is fixed")
+
+    # ---------------------------------------------------------- alarms --
+    alarms = [A(a) for a in plan.of_type("aws_cloudwatch_metric_alarm")]
+    topics = plan.of_type("aws_sns_topic")
+    subs = plan.of_type("aws_sns_topic_subscription")
+    if production:
+        c.check("alarm topic has a subscriber (production)",
+                len(subs) >= 1 and all(A(x).get("endpoint") for x in subs), "alarm_emails = []: alarms reach nobody")
+    min_size = min([A(a).get("min_size") or 0 for a in asgs] or [0])
+
+    def alarm(metric, pred=lambda a: True):
+        return [a for a in alarms if a.get("metric_name") == metric and pred(a)]
+
+    c.check(f"alarm: in-service instances below the ASG minimum ({min_size})",
+            bool(alarm("GroupInServiceInstances", lambda a: a.get("namespace") == "AWS/AutoScaling"
+                       and a.get("threshold") == min_size and a.get("comparison_operator") == "LessThanThreshold")),
+            "no GroupInServiceInstances < min_size alarm")
+    c.check("alarm: database pool saturation (hikaricp_connections_pending)",
+            bool(alarm("hikaricp_connections_pending", lambda a: a.get("namespace") == "Conduit"
+                       and (a.get("dimensions") or {}).get("ClusterName") == f"conduit-{args.env}")),
+            "no alarm on the Hikari pending connections the CloudWatch agent ships (namespace Conduit)")
+    c.check("alarm: outbox age (outbox_lag_seconds)",
+            bool(alarm("outbox_lag_seconds", lambda a: a.get("namespace") == "Conduit"
+                       and (a.get("dimensions") or {}).get("ClusterName") == f"conduit-{args.env}")),
+            "no alarm on the outbox age")
+    topic_bases = {plan.base(t) for t in topics}
+    silent = [A(a).get("alarm_name") for a in plan.of_type("aws_cloudwatch_metric_alarm")
+              if not (plan.origins(a, "alarm_actions") & topic_bases)]
+    c.check("every alarm notifies the alarm topic", bool(alarms) and not silent, f"alarms without the topic: {silent}")
+    groups = {A(g).get("name") for g in plan.of_type("aws_cloudwatch_log_group")}
+    c.check("journal shipped to CloudWatch Logs (log group /conduit/<env>/app/journal)",
+            f"/conduit/{args.env}/app/journal" in groups, f"log groups {sorted(x for x in groups if x)}")
+
+    # ------------------------------------------------------------- IAM --
+    managed = [A(x).get("policy_arn") for x in plan.of_type("aws_iam_role_policy_attachment")]
+    c.check("no AWS-managed policy that reads every parameter (AmazonSSMManagedInstanceCore)",
+            not any(str(m).endswith(("/AmazonSSMManagedInstanceCore", "/AmazonSSMReadOnlyAccess", "/AdministratorAccess",
+                                     "/SecretsManagerReadWrite", "/AmazonSSMFullAccess")) for m in managed),
+            f"attached: {managed}")
+    own_prefix = f"/conduit/{args.env}"
+    ssm_bad, secret_bad, docs_seen = [], [], 0
+    for path, module in plan.modules.items():
+        for res in module.get("resources", []):
+            if res.get("mode") != "data" or res.get("type") != "aws_iam_policy_document":
+                continue
+            for st in res.get("expressions", {}).get("statement") or []:
+                acts = (st.get("actions") or {}).get("constant_value") or []
+                if (st.get("effect") or {}).get("constant_value", "Allow") == "Deny":
+                    continue
+                docs_seen += 1
+                reads_ssm = any(a in ("*", "ssm:*") or a.startswith("ssm:GetParameter") for a in acts)
+                reads_secret = any(a in ("*", "secretsmanager:*", "secretsmanager:GetSecretValue") for a in acts)
+                if not (reads_ssm or reads_secret):
+                    continue
+                rexpr = st.get("resources") or {}
+                where = plan._prefix(path) + "data.aws_iam_policy_document." + res["name"]
+                if "constant_value" in rexpr:
+                    consts = rexpr["constant_value"]
+                    if reads_ssm:
+                        ssm_bad.append((where, consts))
+                    if reads_secret:
+                        secret_bad.append((where, consts))
+                    continue
+                if reads_ssm:
+                    # "arn:...:parameter${local.ssm_prefix}" with local.ssm_prefix = "/conduit/${var.environment}"
+                    env_origins = plan.resolve_ref(path, "var.environment") if "local.ssm_prefix" in str(rexpr) else set()
+                    if env_origins != {"const:" + json.dumps(args.env)} and env_origins != {"rootvar:environment"}:
+                        ssm_bad.append((where, sorted(env_origins) or rexpr.get("references")))
+                if reads_secret:
+                    origins = plan.resolve_expr(path, rexpr)
+                    ok_types = (".aws_db_instance.", ".aws_secretsmanager_secret.")
+                    if not origins or any(not any(t in "." + o for t in ok_types) for o in origins):
+                        secret_bad.append((where, sorted(origins)))
+    c.check(f"instances read only their own parameters ({own_prefix}/*)", docs_seen > 0 and not ssm_bad,
+            f"parameter reads beyond {own_prefix}: {ssm_bad}")
+    c.check("secretsmanager:GetSecretValue scoped to the database and cache secrets", docs_seen > 0 and not secret_bad,
+            f"secret reads on {secret_bad}")
 
     if c.failed:
         print(f"policy[{args.env}]: {c.failed} check(s) failed", file=sys.stderr)

@@ -6,7 +6,7 @@ resources calls AWS only for data sources; these calls are answered with
 fixed, obviously fake values:
 
   sts:GetCallerIdentity               (data "aws_caller_identity")
-  ec2:DescribeImages                  (data "aws_ami", AppVersion lookup)
+  ec2:DescribeImages                  (data "aws_ami"; no longer used: the AMI is ami_id)
   ec2:GetInstanceUefiData             (data "aws_ami" reads the image's UEFI data)
   secretsmanager:GetRandomPassword    (data "aws_secretsmanager_random_password")
 

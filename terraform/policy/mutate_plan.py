@@ -139,11 +139,23 @@ def open_rule(doc, role, port, name, cidr=None, from_sg_of_template=False):
 MUTATIONS = {}
 
 
-def mutation(name, expect, what):
+ENVS_OF = {}  # mutation name -> environments it applies to (default: all)
+
+
+def mutation(name, expect, what, envs=None):
     def register(fn):
         MUTATIONS[name] = (expect, what, fn)
+        if envs:
+            ENVS_OF[name] = set(envs)
         return fn
     return register
+
+
+def web_acl_rules(doc):
+    rules = []
+    for acl in planned(doc, "aws_wafv2_web_acl"):
+        rules += after(acl).get("rule") or []
+    return rules
 
 
 @mutation("rds-multi-az-off", r"rds multi_az\b", "aws_db_instance multi_az = false")
@@ -281,6 +293,233 @@ def _data_route(doc):
     raise Inapplicable(f"no aws_route in the module of the data route tables {tables}")
 
 
+# --------------------------------------------------- review items 2-7 --
+@mutation("waf-size-restrictions-body-blocks", r"waf body size handling matches the API limit\b",
+          "AWSManagedRulesCommonRuleSet without the SizeRestrictions_BODY count override (8 KB bodies blocked)")
+def _waf_8k(doc):
+    hit = False
+    for rule in web_acl_rules(doc):
+        for st in rule.get("statement") or []:
+            for mg in st.get("managed_rule_group_statement") or []:
+                if mg.get("name") == "AWSManagedRulesCommonRuleSet":
+                    mg["rule_action_override"] = []
+                    hit = True
+    if not hit:
+        raise Inapplicable("no common rule set in the web ACL")
+
+
+@mutation("waf-body-limit-8k", r"waf body size handling matches the API limit\b",
+          "Content-Length rule blocks above 8192 bytes instead of the API's 1 MiB")
+def _waf_small_limit(doc):
+    hit = False
+    for rule in web_acl_rules(doc):
+        for st in rule.get("statement") or []:
+            for rx in st.get("regex_match_statement") or []:
+                rx["regex_string"] = "^0*([1-9][0-9]{4,}|9[0-9]{3}|8[2-9][0-9]{2}|819[3-9])$"
+                hit = True
+    if not hit:
+        raise Inapplicable("no regex rule in the web ACL")
+
+
+@mutation("waf-not-associated", r"waf web acl associated with the alb\b", "no aws_wafv2_web_acl_association")
+def _waf_gone(doc):
+    planned(doc, "aws_wafv2_web_acl_association")
+    doc["resource_changes"] = [rc for rc in doc["resource_changes"] if rc["type"] != "aws_wafv2_web_acl_association"]
+
+
+@mutation("rds-rotation-default-7-days", r"rds master secret rotation scheduled deliberately\b",
+          "no aws_secretsmanager_secret_rotation of the master secret (RDS's 7-day default)")
+def _rotation_gone(doc):
+    planned(doc, "aws_secretsmanager_secret_rotation")
+    doc["resource_changes"] = [rc for rc in doc["resource_changes"] if rc["type"] != "aws_secretsmanager_secret_rotation"]
+
+
+@mutation("rds-rotation-weekly", r"rds master secret rotation scheduled deliberately\b",
+          "master secret rotation schedule_expression = rate(7 days)")
+def _rotation_weekly(doc):
+    for r in planned(doc, "aws_secretsmanager_secret_rotation"):
+        first_block(after(r).get("rotation_rules"), "rotation_rules")["schedule_expression"] = "rate(7 days)"
+
+
+@mutation("ami-newest-with-tag", r"launch template runs an immutable AMI id\b",
+          "launch template image_id = data.aws_ami.app[0].id (newest image with a tag)")
+def _ami_lookup(doc):
+    for lt in planned(doc, "aws_launch_template"):
+        resource_config(doc, lt)["expressions"]["image_id"] = {"references": ["data.aws_ami.app[0].id", "data.aws_ami.app[0]", "data.aws_ami.app"]}
+
+
+@mutation("ami-committed-constant", r"launch template runs an immutable AMI id\b",
+          "launch template image_id = a constant committed in the configuration")
+def _ami_const(doc):
+    for lt in planned(doc, "aws_launch_template"):
+        resource_config(doc, lt)["expressions"]["image_id"] = const("ami-0fa4e0ff1ce0ff1ce")
+
+
+@mutation("alarms-reach-nobody", r"alarm topic has a subscriber\b", "no aws_sns_topic_subscription (alarm_emails = [])",
+          envs=["production"])
+def _no_subscribers(doc):
+    planned(doc, "aws_sns_topic_subscription")
+    doc["resource_changes"] = [rc for rc in doc["resource_changes"] if rc["type"] != "aws_sns_topic_subscription"]
+
+
+def drop_alarm(doc, metric):
+    before = len(doc["resource_changes"])
+    doc["resource_changes"] = [rc for rc in doc["resource_changes"]
+                               if not (rc["type"] == "aws_cloudwatch_metric_alarm"
+                                       and (rc["change"].get("after") or {}).get("metric_name") == metric)]
+    if len(doc["resource_changes"]) == before:
+        raise Inapplicable(f"no alarm on {metric}")
+
+
+@mutation("alarm-in-service-missing", r"alarm: in-service instances below the ASG minimum\b",
+          "no GroupInServiceInstances alarm")
+def _no_in_service(doc):
+    drop_alarm(doc, "GroupInServiceInstances")
+
+
+@mutation("alarm-in-service-wrong-threshold", r"alarm: in-service instances below the ASG minimum\b",
+          "GroupInServiceInstances alarm threshold 1 instead of the ASG minimum")
+def _in_service_1(doc):
+    for a in planned(doc, "aws_cloudwatch_metric_alarm"):
+        if after(a).get("metric_name") == "GroupInServiceInstances":
+            after(a)["threshold"] = 1
+
+
+@mutation("alarm-db-pool-missing", r"alarm: database pool saturation\b", "no hikaricp_connections_pending alarm")
+def _no_pool(doc):
+    drop_alarm(doc, "hikaricp_connections_pending")
+
+
+@mutation("alarm-outbox-age-missing", r"alarm: outbox age\b", "no outbox_lag_seconds alarm")
+def _no_outbox(doc):
+    drop_alarm(doc, "outbox_lag_seconds")
+
+
+@mutation("journal-not-shipped", r"journal shipped to CloudWatch Logs\b", "no /conduit/<env>/app/journal log group")
+def _no_journal(doc):
+    before = len(doc["resource_changes"])
+    doc["resource_changes"] = [rc for rc in doc["resource_changes"]
+                               if not (rc["type"] == "aws_cloudwatch_log_group"
+                                       and str((rc["change"].get("after") or {}).get("name")).endswith("/journal"))]
+    if len(doc["resource_changes"]) == before:
+        raise Inapplicable("no journal log group")
+
+
+@mutation("tls10-ssl-policy", r"https listener ssl_policy in the TLS 1\.2/1\.3 allow-list\b",
+          "HTTPS listener ssl_policy = ELBSecurityPolicy-TLS13-1-0-2021-06 (admits TLS 1.0, contains TLS13)")
+def _tls10(doc):
+    hit = False
+    for lst in planned(doc, "aws_lb_listener"):
+        if after(lst).get("protocol") == "HTTPS":
+            after(lst)["ssl_policy"] = "ELBSecurityPolicy-TLS13-1-0-2021-06"
+            hit = True
+    if not hit:
+        raise Inapplicable("no HTTPS listener")
+
+
+@mutation("redis-transit-preferred", r"redis tls in transit \+ at rest\b",
+          "replication group transit_encryption_mode = preferred")
+def _redis_preferred(doc):
+    for rg in planned(doc, "aws_elasticache_replication_group"):
+        after(rg)["transit_encryption_mode"] = "preferred"
+
+
+@mutation("ssm-managed-instance-core", r"no AWS-managed policy that reads every parameter\b",
+          "AmazonSSMManagedInstanceCore attached to the instance role")
+def _ssm_core(doc):
+    templates = [rc for rc in doc["resource_changes"] if rc["type"] == "aws_iam_role" and rc.get("mode") == "managed"
+                 and "app" in rc["address"]]
+    if not templates:
+        raise Inapplicable("no app IAM role")
+    role = templates[0]
+    rc = {"address": (role["module_address"] + "." if role.get("module_address") else "") + "aws_iam_role_policy_attachment.mutation_ssm_core",
+          "module_address": role.get("module_address"), "mode": "managed", "type": "aws_iam_role_policy_attachment",
+          "name": "mutation_ssm_core", "provider_name": role.get("provider_name"),
+          "change": {"actions": ["create"], "before": None,
+                     "after": {"policy_arn": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"},
+                     "after_unknown": {"role": True, "id": True}}}
+    doc["resource_changes"].append(rc)
+
+
+def policy_statement(doc, sid):
+    for module in _all_modules(doc["configuration"]["root_module"]):
+        for res in module.get("resources", []):
+            if res.get("mode") == "data" and res.get("type") == "aws_iam_policy_document":
+                for st in res.get("expressions", {}).get("statement") or []:
+                    if (st.get("sid") or {}).get("constant_value") == sid:
+                        return st
+    raise Inapplicable(f"no IAM statement {sid}")
+
+
+def _all_modules(module):
+    yield module
+    for call in module.get("module_calls", {}).values():
+        yield from _all_modules(call.get("module", {}))
+
+
+@mutation("secrets-on-star", r"secretsmanager:GetSecretValue scoped\b",
+          "ReadOwnSecrets statement resources = [\"*\"]")
+def _secrets_star(doc):
+    policy_statement(doc, "ReadOwnSecrets")["resources"] = const(["*"])
+
+
+@mutation("ssm-read-other-environment", r"instances read only their own parameters\b",
+          "ReadOwnParameters statement resources = arn:aws:ssm:*:*:parameter/conduit/*")
+def _ssm_all_envs(doc):
+    policy_statement(doc, "ReadOwnParameters")["resources"] = const(["arn:aws:ssm:*:*:parameter/conduit/*"])
+
+
+@mutation("alb-deletion-protection-off", r"alb deletion protection \(production\)",
+          "aws_lb enable_deletion_protection = false", envs=["production"])
+def _alb_unprotected(doc):
+    for lb in planned(doc, "aws_lb"):
+        after(lb)["enable_deletion_protection"] = False
+
+
+@mutation("health-check-30s-x10", r"target group health check timings within bounds\b",
+          "target group health check interval 30 s, unhealthy threshold 10")
+def _slow_hc(doc):
+    for tg in planned(doc, "aws_lb_target_group"):
+        first_block(after(tg).get("health_check"), "health_check").update(interval=30, unhealthy_threshold=10)
+
+
+@mutation("deregistration-delay-100s", r"target group deregistration delay\b",
+          "target group deregistration_delay = 100")
+def _dereg_100(doc):
+    for tg in planned(doc, "aws_lb_target_group"):
+        after(tg)["deregistration_delay"] = "100"
+
+
+@mutation("maintenance-policy-90-100", r"asg instance maintenance policy 100/200\b",
+          "ASG instance_maintenance_policy 90/100 (terminate before launch)")
+def _maintenance(doc):
+    for asg in planned(doc, "aws_autoscaling_group"):
+        first_block(after(asg).get("instance_maintenance_policy"), "instance_maintenance_policy").update(
+            min_healthy_percentage=90, max_healthy_percentage=100)
+
+
+@mutation("rds-fixed-final-snapshot", r"rds final snapshot name unique\b",
+          "final_snapshot_identifier = constant <name>-db-final")
+def _fixed_snapshot(doc):
+    for db in planned(doc, "aws_db_instance"):
+        after(db)["final_snapshot_identifier"] = "conduit-db-final"
+        (db["change"].get("after_unknown") or {}).pop("final_snapshot_identifier", None)
+        resource_config(doc, db)["expressions"]["final_snapshot_identifier"] = const("conduit-db-final")
+
+
+@mutation("termination-hook-never-completed", r"no termination lifecycle hook left\b",
+          "a TERMINATING lifecycle hook with a 120 s heartbeat that nothing completes")
+def _hook(doc):
+    asg = planned(doc, "aws_autoscaling_group")[0]
+    doc["resource_changes"].append({
+        "address": (asg["module_address"] + "." if asg.get("module_address") else "") + "aws_autoscaling_lifecycle_hook.mutation",
+        "module_address": asg.get("module_address"), "mode": "managed", "type": "aws_autoscaling_lifecycle_hook",
+        "name": "mutation", "provider_name": asg.get("provider_name"),
+        "change": {"actions": ["create"], "before": None,
+                   "after": {"lifecycle_transition": "autoscaling:EC2_INSTANCE_TERMINATING", "heartbeat_timeout": 120,
+                             "default_result": "CONTINUE"}, "after_unknown": {}}})
+
+
 # ---------------------------------------------------------------- run --
 def run_checker(env, path):
     proc = subprocess.run([sys.executable, CHECKER, "--env", env, path],
@@ -316,6 +555,8 @@ def main():
     fail_line = re.compile(r"^FAIL policy\[" + re.escape(args.env) + r"\] (.*)$")
     try:
         for name, (expect, _, fn) in MUTATIONS.items():
+            if name in ENVS_OF and args.env not in ENVS_OF[name]:
+                continue
             doc = json.loads(original)
             try:
                 fn(doc)

@@ -80,6 +80,8 @@ module "observability" {
   environment              = var.environment
   log_retention_days       = var.log_retention_days
   alarm_emails             = var.alarm_emails
+  require_alarm_subscriber = true
+  asg_min_size             = var.min_size
   alb_arn_suffix           = module.alb.alb_arn_suffix
   target_group_arn_suffix  = module.alb.target_group_arn_suffix
   autoscaling_group_name   = module.app.autoscaling_group_name
@@ -114,6 +116,8 @@ module "app" {
 
   log_group_name = module.observability.log_group_name
   log_group_arn  = module.observability.log_group_arn
+
+  journal_log_group_arn = module.observability.journal_log_group_arn
   secret_arns = [
     module.database.master_user_secret_arn,
     module.cache.auth_token_secret_arn,

@@ -82,3 +82,8 @@ output "web_acl_arn" {
   description = "WAF web ACL on the ALB."
   value       = module.alb.web_acl_arn
 }
+
+output "app_version" {
+  description = "Application version of the running AMI (as passed by scripts/release)."
+  value       = var.app_version
+}

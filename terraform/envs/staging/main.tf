@@ -42,7 +42,7 @@ module "alb" {
   health_check_path    = "/health/ready"
   deregistration_delay = 30
   deletion_protection  = var.deletion_protection
-  enable_waf           = var.enable_waf
+  enable_waf           = true # the same WAF as production: staging must refuse what production refuses
   # Disposable environment: the log bucket may be deleted with its logs.
   access_logs_force_destroy  = !var.deletion_protection
   access_logs_retention_days = 30
@@ -85,6 +85,8 @@ module "observability" {
   environment              = var.environment
   log_retention_days       = var.log_retention_days
   alarm_emails             = var.alarm_emails
+  require_alarm_subscriber = false
+  asg_min_size             = var.min_size
   alb_arn_suffix           = module.alb.alb_arn_suffix
   target_group_arn_suffix  = module.alb.target_group_arn_suffix
   autoscaling_group_name   = module.app.autoscaling_group_name
@@ -119,6 +121,8 @@ module "app" {
 
   log_group_name = module.observability.log_group_name
   log_group_arn  = module.observability.log_group_arn
+
+  journal_log_group_arn = module.observability.journal_log_group_arn
   secret_arns = [
     module.database.master_user_secret_arn,
     module.cache.auth_token_secret_arn,

@@ -1,16 +1,14 @@
 # Staging: same 3-AZ shape as production, smaller and cheaper (one NAT
-# gateway, burstable instances, no deletion protection, no WAF).
-# Account-specific values are placeholders: replace the certificate ARN before
-# the first apply; app_version is normally passed by the release pipeline.
-region          = "eu-west-1"
-azs             = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
-vpc_cidr        = "10.10.0.0/16"
-certificate_arn = "arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-0000-0000-000000000000"
-app_version     = "1.0.0"
+# gateway, burstable instances, no deletion protection; the same WAF).
+# Account-specific values (certificate_arn, alarm_emails) live in the git-ignored
+# account.auto.tfvars next to this file; the AMI (ami_id, app_version) is passed by
+# scripts/release from the Packer manifest and is never committed.
+region   = "eu-west-1"
+azs      = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+vpc_cidr = "10.10.0.0/16"
 
 single_nat_gateway  = true
 deletion_protection = false
-enable_waf          = false
 
 instance_type = "t3.small"
 min_size      = 2

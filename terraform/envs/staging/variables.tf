@@ -36,20 +36,29 @@ variable "vpc_cidr" {
 }
 
 variable "certificate_arn" {
-  description = "ACM certificate ARN of the public HTTPS listener."
+  description = "ACM certificate ARN of the public HTTPS listener. Account specific: not committed; put it in terraform/envs/<env>/account.auto.tfvars (git-ignored) or pass -var. The committed placeholder is rejected."
   type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-[0-9]:[0-9]{12}:certificate/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.certificate_arn)) && !can(regex(":111111111111:|:123456789012:|/00000000-0000-0000-0000-000000000000$", var.certificate_arn))
+    error_message = "certificate_arn must be the ARN of your issued ACM certificate (arn:aws:acm:<region>:<account>:certificate/<uuid>), not the documentation placeholder."
+  }
 }
 
 variable "app_version" {
-  description = "Application version to run; the newest AMI tagged AppVersion = app_version is launched (unless ami_id is set)."
+  description = "Application version of the AMI (tags only). Passed by scripts/release from the Packer manifest; never committed."
   type        = string
   default     = null
 }
 
 variable "ami_id" {
-  description = "Explicit AMI ID (overrides the AppVersion lookup), e.g. for a manual rollback."
+  description = "Immutable AMI id to run, from the Packer manifest. Passed by scripts/release (or scripts/release apply, which keeps the running one); never committed in tfvars."
   type        = string
-  default     = null
+
+  validation {
+    condition     = can(regex("^ami-[0-9a-f]{8,17}$", var.ami_id))
+    error_message = "ami_id must be an AMI id (ami-0123456789abcdef0) from the Packer manifest: scripts/release passes it."
+  }
 }
 
 variable "instance_type" {
@@ -124,12 +133,6 @@ variable "single_nat_gateway" {
 
 variable "deletion_protection" {
   description = "Deletion protection of the database and the ALB (off in staging so the environment can be torn down)."
-  type        = bool
-  default     = false
-}
-
-variable "enable_waf" {
-  description = "Attach the WAF web ACL to the ALB."
   type        = bool
   default     = false
 }

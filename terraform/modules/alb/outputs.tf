@@ -42,3 +42,8 @@ output "web_acl_arn" {
   description = "ARN of the WAFv2 web ACL, or null when WAF is disabled."
   value       = try(aws_wafv2_web_acl.this[0].arn, null)
 }
+
+output "web_acl_rule_names" {
+  description = "Names of the rules of the WAF web ACL (empty without WAF)."
+  value       = var.enable_waf ? sort([for r in aws_wafv2_web_acl.this[0].rule : r.name]) : []
+}

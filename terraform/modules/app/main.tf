@@ -2,35 +2,18 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
-# Newest AMI built by Packer in this account for the requested version.
-data "aws_ami" "app" {
-  count = var.ami_id == null ? 1 : 0
-
-  owners      = ["self"]
-  most_recent = true
-
-  filter {
-    name   = "tag:AppVersion"
-    values = [var.app_version]
-  }
-
-  filter {
-    name   = "state"
-    values = ["available"]
-  }
-}
+# The AMI is always an immutable id from the Packer manifest (scripts/release), never
+# "the newest image with a tag": a rebuilt image of the same version must not ship by itself.
 
 locals {
   partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.name
   account_id = data.aws_caller_identity.current.account_id
 
-  ami_id      = var.ami_id != null ? var.ami_id : data.aws_ami.app[0].id
+  ami_id      = var.ami_id
   app_version = coalesce(var.app_version, "unknown")
   asg_name    = "${var.name}-app"
   ssm_prefix  = "/conduit/${var.environment}"
-
-  termination_hook_name = "${var.name}-drain-on-terminate"
 
   # Read at boot by the AMI's bootstrap step (ansible role), which resolves the
   # SSM parameters / secrets below the prefix into the service environment.
@@ -42,7 +25,6 @@ locals {
     "CONDUIT_APP_VERSION=${local.app_version}",
     "CONDUIT_LOG_GROUP=${var.log_group_name}",
     "CONDUIT_ASG_NAME=${local.asg_name}",
-    "CONDUIT_TERMINATION_HOOK=${local.termination_hook_name}",
     "",
   ])
 
@@ -135,13 +117,32 @@ resource "aws_iam_role" "app" {
   tags                 = var.tags
 }
 
-# Session Manager (no SSH) and the SSM agent.
-resource "aws_iam_role_policy_attachment" "ssm_core" {
-  role       = aws_iam_role.app.name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
-}
+# Session Manager (no SSH) and the SSM agent: the agent's own actions only. Not the managed
+# AmazonSSMManagedInstanceCore policy, whose ssm:GetParameter(s) on * would let an instance
+# read every environment's parameters (/conduit/production/* from staging).
 
 data "aws_iam_policy_document" "app" {
+  statement {
+    sid = "SsmAgentSessionManager"
+    actions = [
+      "ssm:UpdateInstanceInformation",
+      "ssm:ListInstanceAssociations",
+      "ssm:DescribeInstanceProperties",
+      "ssm:DescribeDocumentParameters",
+      "ssmmessages:CreateControlChannel",
+      "ssmmessages:CreateDataChannel",
+      "ssmmessages:OpenControlChannel",
+      "ssmmessages:OpenDataChannel",
+      "ec2messages:AcknowledgeMessage",
+      "ec2messages:DeleteMessage",
+      "ec2messages:FailMessage",
+      "ec2messages:GetEndpoint",
+      "ec2messages:GetMessages",
+      "ec2messages:SendReply",
+    ]
+    resources = ["*"]
+  }
+
   statement {
     sid     = "ReadOwnParameters"
     actions = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"]
@@ -181,10 +182,10 @@ data "aws_iam_policy_document" "app" {
       "logs:PutLogEvents",
       "logs:DescribeLogStreams",
     ]
-    resources = [
-      var.log_group_arn,
-      "${var.log_group_arn}:log-stream:*",
-    ]
+    resources = concat(
+      [var.log_group_arn, "${var.log_group_arn}:log-stream:*"],
+      var.journal_log_group_arn == null ? [] : [var.journal_log_group_arn, "${var.journal_log_group_arn}:log-stream:*"],
+    )
   }
 
   statement {
@@ -204,17 +205,6 @@ data "aws_iam_policy_document" "app" {
     resources = ["*"]
   }
 
-  # Lets the instance end its own termination hook early once drained.
-  statement {
-    sid = "CompleteOwnLifecycleHook"
-    actions = [
-      "autoscaling:CompleteLifecycleAction",
-      "autoscaling:RecordLifecycleActionHeartbeat",
-    ]
-    resources = [
-      "arn:${local.partition}:autoscaling:${local.region}:${local.account_id}:autoScalingGroup:*:autoScalingGroupName/${local.asg_name}",
-    ]
-  }
 }
 
 resource "aws_iam_role_policy" "app" {
@@ -247,7 +237,7 @@ resource "aws_ssm_parameter" "config" {
 resource "aws_launch_template" "app" {
   name                   = "${var.name}-app"
   description            = "Conduit ${var.environment} ${local.app_version}"
-  image_id               = local.ami_id
+  image_id               = var.ami_id
   instance_type          = var.instance_type
   update_default_version = true
   ebs_optimized          = true
@@ -379,17 +369,11 @@ resource "aws_autoscaling_group" "app" {
   }
 }
 
-# Holds a terminating instance (scale-in or refresh) in Terminating:Wait after
-# the ALB deregistered it (deregistration delay) so that in-flight requests end
-# before shutdown; the app then drains again on SIGTERM
-# (CONDUIT_SHUTDOWN_DRAIN_SECONDS, systemd TimeoutStopSec 60 s).
-resource "aws_autoscaling_lifecycle_hook" "terminate" {
-  name                   = local.termination_hook_name
-  autoscaling_group_name = aws_autoscaling_group.app.name
-  lifecycle_transition   = "autoscaling:EC2_INSTANCE_TERMINATING"
-  heartbeat_timeout      = var.termination_heartbeat_timeout
-  default_result         = "CONTINUE"
-}
+# No termination lifecycle hook: nothing on the instance would complete it, so every
+# termination would wait for its whole heartbeat. The ASG deregisters a terminating instance
+# from the target group and waits for the deregistration delay (in-flight requests finish)
+# before terminating it; the OS shutdown then stops conduit.service with SIGTERM, and the
+# app drains again (CONDUIT_SHUTDOWN_DRAIN + CONDUIT_SHUTDOWN_TIMEOUT < TimeoutStopSec).
 
 resource "aws_autoscaling_policy" "cpu" {
   name                      = "${var.name}-cpu-target"

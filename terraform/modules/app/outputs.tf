@@ -19,7 +19,7 @@ output "launch_template_latest_version" {
 }
 
 output "ami_id" {
-  description = "AMI launched by the launch template (explicit or found by AppVersion tag)."
+  description = "AMI launched by the launch template (the immutable id passed in ami_id)."
   value       = local.ami_id
 }
 
@@ -50,10 +50,5 @@ output "ssm_parameter_names" {
 
 output "subnet_count" {
   description = "Number of private subnets (one per AZ) the Auto Scaling group spans."
-  value       = length(var.subnet_ids)
-}
-
-output "termination_lifecycle_hook_name" {
-  description = "Name of the termination lifecycle hook that covers the drain."
-  value       = aws_autoscaling_lifecycle_hook.terminate.name
+  value       = length(aws_autoscaling_group.app.vpc_zone_identifier)
 }

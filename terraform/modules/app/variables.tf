@@ -54,7 +54,7 @@ variable "target_group_arn_suffix" {
 }
 
 variable "app_version" {
-  description = "Application version. With ami_id = null the newest AMI of this account tagged AppVersion = app_version is launched."
+  description = "Application version of the AMI (tags and launch template description only; the AMI is ami_id)."
   type        = string
   default     = null
 
@@ -65,18 +65,12 @@ variable "app_version" {
 }
 
 variable "ami_id" {
-  description = "Explicit AMI ID to launch; overrides the AppVersion tag lookup. Either ami_id or app_version must be set."
+  description = "Immutable AMI ID to launch, from the Packer manifest (scripts/release passes it)."
   type        = string
-  default     = null
 
   validation {
-    condition     = var.ami_id == null || can(regex("^ami-[0-9a-f]{8,17}$", var.ami_id))
+    condition     = can(regex("^ami-[0-9a-f]{8,17}$", var.ami_id))
     error_message = "ami_id must look like ami-0123456789abcdef0."
-  }
-
-  validation {
-    condition     = var.ami_id != null || var.app_version != null
-    error_message = "Set ami_id or app_version (the AMI is then looked up by its AppVersion tag)."
   }
 }
 
@@ -230,17 +224,6 @@ variable "requests_per_target" {
   }
 }
 
-variable "termination_heartbeat_timeout" {
-  description = "Seconds a terminating instance is held (lifecycle hook) so the ALB deregistration delay and the app drain complete before shutdown."
-  type        = number
-  default     = 120
-
-  validation {
-    condition     = var.termination_heartbeat_timeout >= 30 && var.termination_heartbeat_timeout <= 7200
-    error_message = "termination_heartbeat_timeout must be between 30 and 7200 seconds."
-  }
-}
-
 variable "secret_arns" {
   description = "Secrets Manager secret ARNs the instances may read (database master secret, Redis AUTH token)."
   type        = list(string)
@@ -255,6 +238,12 @@ variable "kms_key_arns" {
   description = "Customer-managed KMS keys protecting those secrets (kms:Decrypt via Secrets Manager/SSM only). Empty for AWS-managed keys."
   type        = list(string)
   default     = []
+}
+
+variable "journal_log_group_arn" {
+  description = "ARN of the CloudWatch log group receiving the instances' systemd journal (null: not shipped)."
+  type        = string
+  default     = null
 }
 
 variable "log_group_arn" {

@@ -101,7 +101,7 @@ resource "aws_db_instance" "this" {
 
   db_name                     = var.database_name
   username                    = var.master_username
-  manage_master_user_password = true # password generated + rotated in Secrets Manager
+  manage_master_user_password = true # password generated in Secrets Manager; rotation below
 
   multi_az               = true
   db_subnet_group_name   = aws_db_subnet_group.this.name
@@ -117,14 +117,17 @@ resource "aws_db_instance" "this" {
   storage_encrypted     = true
   kms_key_id            = var.kms_key_arn
 
-  backup_retention_period   = var.backup_retention_period
-  backup_window             = var.backup_window
-  maintenance_window        = var.maintenance_window
-  copy_tags_to_snapshot     = true
-  delete_automated_backups  = false
-  deletion_protection       = var.deletion_protection
-  skip_final_snapshot       = false
-  final_snapshot_identifier = "${var.name}-db-final"
+  backup_retention_period  = var.backup_retention_period
+  backup_window            = var.backup_window
+  maintenance_window       = var.maintenance_window
+  copy_tags_to_snapshot    = true
+  delete_automated_backups = false
+  deletion_protection      = var.deletion_protection
+  skip_final_snapshot      = false
+  # Unique per create: a second destroy of a re-created staging never collides with the
+  # snapshot the first destroy left behind.
+  # (creation time, kept by ignore_changes below).
+  final_snapshot_identifier = "${var.name}-db-final-${formatdate("YYYYMMDDhhmmss", timestamp())}"
 
   auto_minor_version_upgrade  = true
   allow_major_version_upgrade = false
@@ -139,4 +142,22 @@ resource "aws_db_instance" "this" {
   tags = merge(var.tags, { Name = "${var.name}-db" })
 
   depends_on = [aws_iam_role_policy_attachment.monitoring]
+
+  lifecycle {
+    ignore_changes = [final_snapshot_identifier]
+  }
+}
+
+# The rotation schedule of the RDS-managed master secret, set deliberately instead of the
+# 7-day default RDS gives it. The app reads the password at boot; the boot step re-reads the
+# secret into its file and the app re-reads that file on an authentication failure (see
+# docs/operations.md "Rotating the database and Redis secrets"). Until then every rotation
+# must be followed by an instance refresh, so it runs on a known monthly schedule in a window.
+resource "aws_secretsmanager_secret_rotation" "master" {
+  secret_id = aws_db_instance.this.master_user_secret[0].secret_arn
+
+  rotation_rules {
+    schedule_expression = var.master_password_rotation.schedule_expression
+    duration            = var.master_password_rotation.duration
+  }
 }

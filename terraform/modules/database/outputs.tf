@@ -52,3 +52,13 @@ output "multi_az" {
   description = "Whether the instance runs Multi-AZ with a synchronous standby."
   value       = aws_db_instance.this.multi_az
 }
+
+output "master_password_rotation_schedule" {
+  description = "Schedule expression of the master secret's rotation."
+  value       = aws_secretsmanager_secret_rotation.master.rotation_rules[0].schedule_expression
+}
+
+output "final_snapshot_identifier" {
+  description = "Name of the snapshot taken when the instance is destroyed (unique per instance)."
+  value       = aws_db_instance.this.final_snapshot_identifier
+}

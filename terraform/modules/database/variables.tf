@@ -157,3 +157,17 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "master_password_rotation" {
+  description = "Rotation of the RDS-managed master secret: a Secrets Manager schedule expression (at least 30 days apart) and the window length. Default: first Tuesday of the month, 03:00 UTC, 2 h window."
+  type = object({
+    schedule_expression = optional(string, "cron(0 3 ? * TUE#1 *)")
+    duration            = optional(string, "2h")
+  })
+  default = {}
+
+  validation {
+    condition     = can(regex("^cron\\(0 [0-9]{1,2} \\? \\* [A-Z]{3}#[1-4] \\*\\)$", var.master_password_rotation.schedule_expression)) || can(regex("^rate\\(([3-9][0-9]|[1-9][0-9]{2,}) days\\)$", var.master_password_rotation.schedule_expression))
+    error_message = "master_password_rotation.schedule_expression must be a monthly cron (cron(0 H ? * DAY#N *)) or rate(N days) with N >= 30."
+  }
+}

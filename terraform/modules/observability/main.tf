@@ -20,6 +20,15 @@ resource "aws_cloudwatch_log_group" "app" {
   tags              = var.tags
 }
 
+# The systemd journal of the instances (JVM stderr, boot-step and agent errors), shipped by
+# the CloudWatch agent from the file conduit-journal.service follows (ansible
+# conduit_observability): the agent configuration names it "<app log group>/journal".
+resource "aws_cloudwatch_log_group" "journal" {
+  name              = "/conduit/${var.environment}/app/journal"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+}
+
 # ------------------------------------------------------------ SNS topic -----
 
 # CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed
@@ -88,8 +97,8 @@ resource "aws_cloudwatch_metric_alarm" "elb_5xx" {
   threshold           = var.thresholds.elb_5xx_per_minute
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -107,8 +116,8 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx" {
   threshold           = var.thresholds.target_5xx_per_minute
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -125,8 +134,8 @@ resource "aws_cloudwatch_metric_alarm" "p99_latency" {
   threshold           = var.thresholds.p99_latency_seconds
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -144,8 +153,69 @@ resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
   threshold           = var.thresholds.unhealthy_hosts
   comparison_operator = "GreaterThanOrEqualToThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+  tags                = var.tags
+}
+
+# ------------------------------------------------------ instances / app -----
+
+# Fewer instances in service than the ASG minimum (launch failures, AZ loss, a refresh stuck).
+resource "aws_cloudwatch_metric_alarm" "in_service_below_min" {
+  alarm_name          = "${var.name}-in-service-below-min"
+  alarm_description   = "Fewer than ${var.asg_min_size} (the ASG minimum) instances in service for 5 minutes."
+  namespace           = "AWS/AutoScaling"
+  metric_name         = "GroupInServiceInstances"
+  dimensions          = { AutoScalingGroupName = var.autoscaling_group_name }
+  statistic           = "Minimum"
+  period              = 60
+  evaluation_periods  = 5
+  datapoints_to_alarm = 5
+  threshold           = var.asg_min_size
+  comparison_operator = "LessThanThreshold"
+  treat_missing_data  = "breaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+  tags                = var.tags
+}
+
+# Requests waiting for a PostgreSQL connection: the Hikari pool is saturated. The CloudWatch
+# agent publishes hikaricp_connections_pending (Prometheus, admin port) in the app namespace
+# with ClusterName = <name>.
+resource "aws_cloudwatch_metric_alarm" "db_pool_saturated" {
+  alarm_name          = "${var.name}-db-pool-saturated"
+  alarm_description   = "Threads waiting for a database connection (Hikari pending) above ${var.thresholds.db_pool_pending} for 5 minutes."
+  namespace           = var.metrics_namespace
+  metric_name         = "hikaricp_connections_pending"
+  dimensions          = { ClusterName = var.name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 5
+  datapoints_to_alarm = 3
+  threshold           = var.thresholds.db_pool_pending
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+  tags                = var.tags
+}
+
+# Age of the oldest undelivered outbox event (outbox_lag_seconds): deliveries are stuck.
+resource "aws_cloudwatch_metric_alarm" "outbox_age" {
+  alarm_name          = "${var.name}-outbox-age"
+  alarm_description   = "Oldest undelivered outbox event older than ${var.thresholds.outbox_age_seconds}s."
+  namespace           = var.metrics_namespace
+  metric_name         = "outbox_lag_seconds"
+  dimensions          = { ClusterName = var.name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 5
+  datapoints_to_alarm = 3
+  threshold           = var.thresholds.outbox_age_seconds
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -162,8 +232,8 @@ resource "aws_cloudwatch_metric_alarm" "db_cpu" {
   evaluation_periods  = 3
   threshold           = var.thresholds.db_cpu_percent
   comparison_operator = "GreaterThanThreshold"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -178,8 +248,8 @@ resource "aws_cloudwatch_metric_alarm" "db_connections" {
   evaluation_periods  = 2
   threshold           = var.thresholds.db_connections
   comparison_operator = "GreaterThanThreshold"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -194,8 +264,8 @@ resource "aws_cloudwatch_metric_alarm" "db_free_storage" {
   evaluation_periods  = 1
   threshold           = var.db_allocated_storage_gib * 1024 * 1024 * 1024 / 10
   comparison_operator = "LessThanThreshold"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -214,8 +284,8 @@ resource "aws_cloudwatch_metric_alarm" "cache_cpu" {
   evaluation_periods  = 3
   threshold           = var.thresholds.cache_engine_cpu_percent
   comparison_operator = "GreaterThanThreshold"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -232,8 +302,8 @@ resource "aws_cloudwatch_metric_alarm" "cache_memory" {
   evaluation_periods  = 2
   threshold           = var.thresholds.cache_memory_usage_percent
   comparison_operator = "GreaterThanThreshold"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 
@@ -252,8 +322,8 @@ resource "aws_cloudwatch_metric_alarm" "cache_evictions" {
   threshold           = var.thresholds.cache_evictions_per_minute
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags
 }
 

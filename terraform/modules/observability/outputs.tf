@@ -43,3 +43,13 @@ output "dashboard_name" {
   description = "Name of the CloudWatch dashboard."
   value       = aws_cloudwatch_dashboard.this.dashboard_name
 }
+
+output "journal_log_group_arn" {
+  description = "ARN of the log group receiving the instances' systemd journal."
+  value       = aws_cloudwatch_log_group.journal.arn
+}
+
+output "journal_log_group_name" {
+  description = "Name of the log group receiving the instances' systemd journal."
+  value       = aws_cloudwatch_log_group.journal.name
+}

@@ -38,6 +38,11 @@ variable "alarm_emails" {
     condition     = alltrue([for e in var.alarm_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
     error_message = "alarm_emails must be e-mail addresses."
   }
+
+  validation {
+    condition     = !var.require_alarm_subscriber || length(var.alarm_emails) >= 1
+    error_message = "alarm_emails must name at least one subscriber here: alarms that reach nobody are no alarms."
+  }
 }
 
 variable "alb_arn_suffix" {
@@ -53,6 +58,28 @@ variable "target_group_arn_suffix" {
 variable "autoscaling_group_name" {
   description = "Name of the app Auto Scaling group (dashboard)."
   type        = string
+}
+
+variable "asg_min_size" {
+  description = "Minimum size of the app Auto Scaling group: fewer instances in service raise an alarm."
+  type        = number
+
+  validation {
+    condition     = var.asg_min_size >= 1
+    error_message = "asg_min_size must be at least 1."
+  }
+}
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace the CloudWatch agent publishes the app's Prometheus metrics in (ansible conduit_observability_metrics_namespace)."
+  type        = string
+  default     = "Conduit"
+}
+
+variable "require_alarm_subscriber" {
+  description = "Require at least one alarm e-mail subscriber (production: alarms must reach someone)."
+  type        = bool
+  default     = false
 }
 
 variable "db_instance_identifier" {
@@ -82,6 +109,8 @@ variable "thresholds" {
     cache_engine_cpu_percent   = optional(number, 80)
     cache_memory_usage_percent = optional(number, 80)
     cache_evictions_per_minute = optional(number, 100)
+    db_pool_pending            = optional(number, 0)
+    outbox_age_seconds         = optional(number, 300)
   })
   default = {}
 }

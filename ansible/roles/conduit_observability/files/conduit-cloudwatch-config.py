@@ -52,7 +52,8 @@ def main():
         agent = json.load(handle)
     logs = agent.get("logs", {})
     for entry in logs.get("logs_collected", {}).get("files", {}).get("collect_list", []):
-        entry["log_group_name"] = log_group
+        # "@LOG_GROUP@" or "@LOG_GROUP@/journal": the group of this environment, or one below it.
+        entry["log_group_name"] = str(entry.get("log_group_name") or "@LOG_GROUP@").replace("@LOG_GROUP@", log_group)
     prometheus = logs.get("metrics_collected", {}).get("prometheus")
     if prometheus is not None:
         prometheus["log_group_name"] = log_group

@@ -3,6 +3,15 @@ mock_provider "aws" {
   source = "../../tests/mocks"
 }
 
+# Account-specific values and the release's AMI are not committed: given here as the
+# operator's account.auto.tfvars and scripts/release would.
+variables {
+  certificate_arn = "arn:aws:acm:eu-west-1:210987654321:certificate/3f6c1d2e-8a4b-4c5d-9e7f-0a1b2c3d4e5f"
+  ami_id          = "ami-0123456789abcdef0"
+  app_version     = "1.2.3"
+  alarm_emails    = ["oncall@example.org"]
+}
+
 run "production_is_highly_available" {
   command = apply
 
@@ -27,8 +36,8 @@ run "production_is_highly_available" {
   }
 
   assert {
-    condition     = output.web_acl_arn != null
-    error_message = "Production ALB is protected by WAF."
+    condition     = output.web_acl_arn != null && contains(module.alb.web_acl_rule_names, "body-larger-than-api-limit")
+    error_message = "Production ALB is protected by WAF (with the body-size rule at the API limit)."
   }
 
   assert {
@@ -37,7 +46,7 @@ run "production_is_highly_available" {
   }
 
   assert {
-    condition = alltrue([
+    condition = length(output.ssm_parameter_names) >= 12 && alltrue([
       for p in ["db_host", "db_port", "db_name", "db_user", "db_secret_arn", "db_jdbc_url", "redis_host", "redis_port", "redis_tls", "redis_auth_secret_arn", "http_port", "admin_port"] :
       contains(output.ssm_parameter_names, "/conduit/production/${p}")
     ])
@@ -93,4 +102,34 @@ run "rejects_single_cache_node" {
   }
 
   expect_failures = [var.cache_num_nodes]
+}
+
+run "rejects_placeholder_certificate" {
+  command = plan
+
+  variables {
+    certificate_arn = "arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-0000-0000-000000000000"
+  }
+
+  expect_failures = [var.certificate_arn]
+}
+
+run "rejects_missing_ami" {
+  command = plan
+
+  variables {
+    ami_id = "newest-with-tag"
+  }
+
+  expect_failures = [var.ami_id]
+}
+
+run "rejects_no_alarm_subscriber" {
+  command = plan
+
+  variables {
+    alarm_emails = []
+  }
+
+  expect_failures = [var.alarm_emails]
 }

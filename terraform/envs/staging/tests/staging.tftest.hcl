@@ -3,6 +3,15 @@ mock_provider "aws" {
   source = "../../tests/mocks"
 }
 
+# Account-specific values and the release's AMI are not committed: given here as the
+# operator's account.auto.tfvars and scripts/release would.
+variables {
+  certificate_arn = "arn:aws:acm:eu-west-1:210987654321:certificate/3f6c1d2e-8a4b-4c5d-9e7f-0a1b2c3d4e5f"
+  ami_id          = "ami-0123456789abcdef0"
+  app_version     = "1.2.3"
+  alarm_emails    = ["oncall@example.org"]
+}
+
 run "staging_is_cheap_but_still_multi_az" {
   command = apply
 
@@ -27,8 +36,8 @@ run "staging_is_cheap_but_still_multi_az" {
   }
 
   assert {
-    condition     = output.web_acl_arn == null
-    error_message = "Staging runs without WAF."
+    condition     = output.web_acl_arn != null && length(module.alb.web_acl_rule_names) > 0 && contains(module.alb.web_acl_rule_names, "body-larger-than-api-limit")
+    error_message = "Staging runs the same WAF as production (with the body-size rule at the API limit)."
   }
 
   assert {
@@ -65,4 +74,24 @@ run "rejects_single_cache_node" {
   }
 
   expect_failures = [var.cache_num_nodes]
+}
+
+run "rejects_placeholder_certificate" {
+  command = plan
+
+  variables {
+    certificate_arn = "arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-0000-0000-000000000000"
+  }
+
+  expect_failures = [var.certificate_arn]
+}
+
+run "rejects_missing_ami" {
+  command = plan
+
+  variables {
+    ami_id = "newest-with-tag"
+  }
+
+  expect_failures = [var.ami_id]
 }

@@ -6,7 +6,7 @@ variables {
   name              = "conduit-test"
   vpc_id            = "vpc-0123456789abcdef0"
   public_subnet_ids = ["subnet-0000000000000000a", "subnet-0000000000000000b", "subnet-0000000000000000c"]
-  certificate_arn   = "arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-0000-0000-000000000000"
+  certificate_arn   = "arn:aws:acm:eu-west-1:210987654321:certificate/3f6c1d2e-8a4b-4c5d-9e7f-0a1b2c3d4e5f"
 }
 
 run "defaults" {
@@ -35,7 +35,7 @@ run "defaults" {
   }
 
   assert {
-    condition     = aws_lb_listener.https.protocol == "HTTPS" && aws_lb_listener.https.ssl_policy == "ELBSecurityPolicy-TLS13-1-2-2021-06" && aws_lb_listener.https.certificate_arn == var.certificate_arn
+    condition     = aws_lb_listener.https.protocol == "HTTPS" && aws_lb_listener.https.ssl_policy == "ELBSecurityPolicy-TLS13-1-2-2021-06" && aws_lb_listener.https.certificate_arn == "arn:aws:acm:eu-west-1:210987654321:certificate/3f6c1d2e-8a4b-4c5d-9e7f-0a1b2c3d4e5f"
     error_message = "HTTPS listener must use the given certificate and a TLS 1.3/1.2 policy."
   }
 
@@ -103,6 +103,94 @@ run "waf_enabled" {
     ])
     error_message = "The web ACL must block clients above the per-IP rate limit."
   }
+
+  assert {
+    condition = length([
+      for r in aws_wafv2_web_acl.this[0].rule : r
+      if try(r.statement[0].managed_rule_group_statement[0].name == "AWSManagedRulesCommonRuleSet" &&
+      anytrue([for o in r.statement[0].managed_rule_group_statement[0].rule_action_override : o.name == "SizeRestrictions_BODY" && length(o.action_to_use[0].count) == 1]), false)
+    ]) == 1
+    error_message = "SizeRestrictions_BODY (8 KB) of the common rule set must only count: the API accepts 1 MiB bodies."
+  }
+
+  assert {
+    condition = length([
+      for r in aws_wafv2_web_acl.this[0].rule : r
+      if try(
+        r.statement[0].regex_match_statement[0].field_to_match[0].single_header[0].name == "content-length" &&
+        length(r.action[0].block) == 1 &&
+        can(regex(r.statement[0].regex_match_statement[0].regex_string, "1048577")) &&
+        can(regex(r.statement[0].regex_match_statement[0].regex_string, "2000000")) &&
+        can(regex(r.statement[0].regex_match_statement[0].regex_string, "10000000")) &&
+        !can(regex(r.statement[0].regex_match_statement[0].regex_string, "1048576")) &&
+        !can(regex(r.statement[0].regex_match_statement[0].regex_string, "999999")) &&
+        !can(regex(r.statement[0].regex_match_statement[0].regex_string, "8193")),
+      false)
+    ]) == 1
+    error_message = "WAF blocks a Content-Length above 1048576 (the API limit) and nothing at or below it."
+  }
+}
+
+run "waf_body_limit_follows_the_api_limit" {
+  command = apply
+
+  variables {
+    enable_waf        = true
+    max_request_bytes = 65536
+  }
+
+  assert {
+    condition = length([
+      for r in aws_wafv2_web_acl.this[0].rule : r
+      if try(
+        can(regex(r.statement[0].regex_match_statement[0].regex_string, "65537")) &&
+        can(regex(r.statement[0].regex_match_statement[0].regex_string, "99999")) &&
+        !can(regex(r.statement[0].regex_match_statement[0].regex_string, "65536")) &&
+        !can(regex(r.statement[0].regex_match_statement[0].regex_string, "60000")),
+      false)
+    ]) == 1
+    error_message = "The Content-Length rule follows max_request_bytes."
+  }
+}
+
+run "rejects_placeholder_certificate_arn" {
+  command = plan
+
+  variables {
+    certificate_arn = "arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-0000-0000-000000000000"
+  }
+
+  expect_failures = [var.certificate_arn]
+}
+
+run "rejects_tls10_policy" {
+  command = plan
+
+  variables {
+    ssl_policy = "ELBSecurityPolicy-TLS13-1-0-2021-06"
+  }
+
+  expect_failures = [var.ssl_policy]
+}
+
+run "rejects_slow_health_check" {
+  command = plan
+
+  variables {
+    health_check = { interval = 30, timeout = 5, unhealthy_threshold = 10 }
+  }
+
+  expect_failures = [var.health_check]
+}
+
+run "rejects_long_deregistration_delay" {
+  command = plan
+
+  variables {
+    deregistration_delay = 100
+  }
+
+  expect_failures = [var.deregistration_delay]
 }
 
 run "rejects_bad_certificate_arn" {

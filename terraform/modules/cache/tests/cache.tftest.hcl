@@ -51,7 +51,7 @@ run "failover_and_encryption" {
   }
 
   assert {
-    condition     = aws_elasticache_replication_group.this.snapshot_retention_limit >= 1 && aws_elasticache_subnet_group.this.subnet_ids == toset(var.subnet_ids)
+    condition     = aws_elasticache_replication_group.this.snapshot_retention_limit >= 1 && aws_elasticache_subnet_group.this.subnet_ids == toset(["subnet-0000000000000000d", "subnet-0000000000000000e", "subnet-0000000000000000f"])
     error_message = "Snapshots are kept and the cache lives in the data subnets."
   }
 
@@ -82,7 +82,7 @@ run "three_nodes_spread_over_three_azs" {
   }
 
   assert {
-    condition     = tolist(aws_elasticache_replication_group.this.preferred_cache_cluster_azs) == tolist(var.azs) && aws_elasticache_replication_group.this.parameter_group_name == "default.valkey8"
+    condition     = tolist(aws_elasticache_replication_group.this.preferred_cache_cluster_azs) == tolist(["eu-west-1a", "eu-west-1b", "eu-west-1c"]) && aws_elasticache_replication_group.this.parameter_group_name == "default.valkey8"
     error_message = "Three nodes go to three AZs; the default parameter group matches the engine."
   }
 }

@@ -34,9 +34,19 @@ run "high_availability_and_encryption" {
 
   assert {
     condition = (
+      aws_secretsmanager_secret_rotation.master.secret_id == aws_db_instance.this.master_user_secret[0].secret_arn &&
+      aws_secretsmanager_secret_rotation.master.rotation_rules[0].schedule_expression == "cron(0 3 ? * TUE#1 *)" &&
+      aws_secretsmanager_secret_rotation.master.rotation_rules[0].duration == "2h"
+    )
+    error_message = "The master secret rotates on the deliberate monthly schedule (first Tuesday 03:00 UTC, 2 h), not the 7-day default."
+  }
+
+  assert {
+    condition = (
       aws_db_instance.this.backup_retention_period >= 7 &&
       !aws_db_instance.this.skip_final_snapshot &&
-      aws_db_instance.this.final_snapshot_identifier != null &&
+      startswith(aws_db_instance.this.final_snapshot_identifier, "conduit-test-db-final-") &&
+      length(aws_db_instance.this.final_snapshot_identifier) == length("conduit-test-db-final-") + 14 &&
       aws_db_instance.this.deletion_protection &&
       aws_db_instance.this.auto_minor_version_upgrade &&
       aws_db_instance.this.performance_insights_enabled
@@ -45,7 +55,7 @@ run "high_availability_and_encryption" {
   }
 
   assert {
-    condition     = aws_db_subnet_group.this.subnet_ids == toset(var.subnet_ids)
+    condition     = aws_db_subnet_group.this.subnet_ids == toset(["subnet-0000000000000000d", "subnet-0000000000000000e", "subnet-0000000000000000f"])
     error_message = "The DB subnet group uses the data subnets."
   }
 
@@ -107,4 +117,14 @@ run "rejects_single_subnet" {
   }
 
   expect_failures = [var.subnet_ids]
+}
+
+run "rejects_weekly_rotation" {
+  command = plan
+
+  variables {
+    master_password_rotation = { schedule_expression = "rate(7 days)" }
+  }
+
+  expect_failures = [var.master_password_rotation]
 }

@@ -32,7 +32,7 @@ run "three_az_layout" {
   }
 
   assert {
-    condition     = alltrue([for s in concat(aws_subnet.public, aws_subnet.private, aws_subnet.data) : s.map_public_ip_on_launch != true])
+    condition     = length(concat(aws_subnet.public, aws_subnet.private, aws_subnet.data)) == 9 && alltrue([for s in concat(aws_subnet.public, aws_subnet.private, aws_subnet.data) : s.map_public_ip_on_launch != true])
     error_message = "No subnet may hand out public IPs automatically."
   }
 
@@ -42,17 +42,17 @@ run "three_az_layout" {
   }
 
   assert {
-    condition     = alltrue([for r in aws_route.private_nat : r.route_table_id != aws_route_table.data.id]) && aws_route.public_internet.route_table_id != aws_route_table.data.id
+    condition     = length(aws_route.private_nat) == 3 && alltrue([for r in aws_route.private_nat : r.route_table_id != aws_route_table.data.id]) && aws_route.public_internet.route_table_id != aws_route_table.data.id
     error_message = "The data route table must have no route to the internet gateway or a NAT gateway."
   }
 
   assert {
-    condition     = alltrue([for a in aws_route_table_association.data : a.route_table_id == aws_route_table.data.id])
+    condition     = length(aws_route_table_association.data) == 3 && alltrue([for a in aws_route_table_association.data : a.route_table_id == aws_route_table.data.id])
     error_message = "Every data subnet must use the isolated data route table."
   }
 
   assert {
-    condition     = tolist(output.private_subnet_azs) == tolist(var.azs)
+    condition     = tolist(output.private_subnet_azs) == tolist(["eu-west-1a", "eu-west-1b", "eu-west-1c"]) && tolist(aws_subnet.private[*].availability_zone) == tolist(["eu-west-1a", "eu-west-1b", "eu-west-1c"])
     error_message = "private_subnet_azs must list the AZ of each private subnet."
   }
 }

@@ -11,6 +11,7 @@ variables {
   db_instance_identifier   = "conduit-test-db"
   db_allocated_storage_gib = 20
   cache_cluster_ids        = ["conduit-test-redis-001", "conduit-test-redis-002"]
+  asg_min_size             = 3
 }
 
 run "alarms" {
@@ -28,7 +29,7 @@ run "alarms" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.target_5xx.dimensions["TargetGroup"] == var.target_group_arn_suffix && aws_cloudwatch_metric_alarm.elb_5xx.dimensions["LoadBalancer"] == var.alb_arn_suffix
+    condition     = aws_cloudwatch_metric_alarm.target_5xx.dimensions["TargetGroup"] == "targetgroup/conduit-test-app/0123456789abcdef" && aws_cloudwatch_metric_alarm.elb_5xx.dimensions["LoadBalancer"] == "app/conduit-test/0123456789abcdef"
     error_message = "ALB alarms use the load balancer / target group dimensions."
   }
 
@@ -45,6 +46,7 @@ run "alarms" {
   assert {
     condition = (
       length(aws_cloudwatch_metric_alarm.cache_cpu) == 2 &&
+      length(aws_cloudwatch_metric_alarm.cache_cpu) == 2 && length(aws_cloudwatch_metric_alarm.cache_memory) == 2 && length(aws_cloudwatch_metric_alarm.cache_evictions) == 2 &&
       alltrue([for a in aws_cloudwatch_metric_alarm.cache_cpu : a.metric_name == "EngineCPUUtilization"]) &&
       alltrue([for a in aws_cloudwatch_metric_alarm.cache_memory : a.metric_name == "DatabaseMemoryUsagePercentage"]) &&
       alltrue([for a in aws_cloudwatch_metric_alarm.cache_evictions : a.metric_name == "Evictions"]) &&
@@ -77,6 +79,48 @@ run "alarms" {
     condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 8
     error_message = "The dashboard renders all widgets."
   }
+}
+
+run "instance_pool_outbox_alarms_and_journal" {
+  command = apply
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.in_service_below_min.namespace == "AWS/AutoScaling" &&
+      aws_cloudwatch_metric_alarm.in_service_below_min.metric_name == "GroupInServiceInstances" &&
+      aws_cloudwatch_metric_alarm.in_service_below_min.dimensions["AutoScalingGroupName"] == "conduit-test-app" &&
+      aws_cloudwatch_metric_alarm.in_service_below_min.threshold == 3 &&
+      aws_cloudwatch_metric_alarm.in_service_below_min.comparison_operator == "LessThanThreshold"
+    )
+    error_message = "An alarm fires when fewer instances than the ASG minimum (3) are in service."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.db_pool_saturated.namespace == "Conduit" &&
+      aws_cloudwatch_metric_alarm.db_pool_saturated.metric_name == "hikaricp_connections_pending" &&
+      aws_cloudwatch_metric_alarm.db_pool_saturated.dimensions["ClusterName"] == "conduit-test" &&
+      aws_cloudwatch_metric_alarm.outbox_age.metric_name == "outbox_lag_seconds" &&
+      aws_cloudwatch_metric_alarm.outbox_age.threshold == 300
+    )
+    error_message = "Alarms on Hikari pending connections and outbox age, on the metrics the CloudWatch agent ships."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.journal.name == "/conduit/test/app/journal"
+    error_message = "The instances' journal has its log group next to the app log."
+  }
+}
+
+run "rejects_no_subscriber_when_required" {
+  command = plan
+
+  variables {
+    require_alarm_subscriber = true
+    alarm_emails             = []
+  }
+
+  expect_failures = [var.alarm_emails]
 }
 
 run "rejects_bad_retention" {
