@@ -14,18 +14,12 @@ import org.jspecify.annotations.Nullable;
  * line, path or header too long, an unknown HTTP version or transfer coding, a body over the limit
  * sent by the servlet layer), in the API's JSON error shape instead of Jetty's HTML page: whatever
  * the client's {@code Accept} header, for every method, with no message, version or stack from the
- * server. This one is the server's (parser errors, before a request reaches the servlet context);
+ * server (the base class's HTML, text and JSON writers, and with them its show-stacks and
+ * show-message settings, are never reached). This one is the server's (parser errors, before a request reaches the servlet context);
  * {@link Servlet} is the servlet context's.
  */
 final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandler {
     private static final String JSON_UTF8 = "application/json; charset=utf-8";
-
-    JsonErrorHandler() {
-        setShowStacks(false);
-        setShowCauses(false);
-        setShowMessageInTitle(false);
-        setShowOrigin(false);
-    }
 
     @Override
     public boolean errorPageForMethod(String method) {
@@ -55,13 +49,6 @@ final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandl
 
     /** The same answers for errors raised inside the servlet context (an ambiguous path, say). */
     static final class Servlet extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
-        Servlet() {
-            setShowStacks(false);
-            setShowCauses(false);
-            setShowMessageInTitle(false);
-            setShowOrigin(false);
-        }
-
         @Override
         public boolean errorPageForMethod(String method) {
             return true;
