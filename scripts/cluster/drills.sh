@@ -10,12 +10,15 @@
 #       the old primary rejoins as a replica
 #   d   PostgreSQL stopped for 15 s (fast shutdown: connections dropped, as in an RDS failover),
 #       then started again
+#   e   credential rotation: the database password changed in PostgreSQL and the Redis AUTH token
+#       on both nodes, each with the connections that used the old one cut, and the secret files
+#       the instances read (as /etc/conduit/secrets on AWS) replaced DRILL_ROTATION_GAP s later
 # While a drill runs, busy loops at a low priority keep the CPU busy (DRILL_CPU_BUSY=1), so the
 # timing criteria hold on a machine shared with other work, not only on an idle one. After each
 # drill the load driver reads every write back; report.py prints a table with the numbers the
 # criteria judge and PASS/FAIL per criterion. Exit status 1 when any criterion fails.
 #
-#   scripts/cluster/drills.sh            all drills (a b c1 c2 d); about 3 minutes with start-up
+#   scripts/cluster/drills.sh            all drills (a b c1 c2 d e); about 4 minutes with start-up
 #   scripts/cluster/drills.sh b c        some of them ("c" is c1 and c2)
 #
 # Uses the cluster running in CLUSTER_DIR (default /tmp/conduit-cluster) and leaves it running;
@@ -28,6 +31,8 @@
 #       deregistration starts (the app's drain must cover it); "deregister-first" drains the
 #       target in HAProxy, waits until no request is on it, then sends SIGTERM
 #   DRILL_PG_DOWN=15 DRILL_REDIS_DETECT=1            drill d outage; drill c2 crash-to-promotion s
+#   DRILL_ROTATION_GAP=1                             drill e: seconds from the server refusing the
+#       old secret to the new one in the secret file (on AWS: the refresh timer's next run)
 #   DRILL_KILL_WRITE_AGE=10                          drill a kills app-2 once a write has been on it
 #       this many ms without an answer (past its Idempotency-Key claim), 2 requests at least
 #   DRILL_CPU_BUSY=1 DRILL_CPU_BURNERS=<cores> DRILL_CPU_NICE=10
@@ -42,12 +47,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 case "${1:-}" in -h|--help) sed -n '2,/^set -E/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 drills=()
-for arg in "${@:-a b c1 c2 d}"; do
+for arg in "${@:-a b c1 c2 d e}"; do
   for x in $arg; do
     case "$x" in
-      a|b|c1|c2|d) drills+=("$x") ;;
+      a|b|c1|c2|d|e) drills+=("$x") ;;
       c) drills+=(c1 c2) ;;
-      *) echo "unknown drill: $x (a, b, c, c1, c2, d)" >&2; exit 2 ;;
+      *) echo "unknown drill: $x (a, b, c, c1, c2, d, e)" >&2; exit 2 ;;
     esac
   done
 done
@@ -61,6 +66,7 @@ roll_mode=${DRILL_ROLL_MODE:-race}
 dereg_lag=${DRILL_DEREG_LAG:-1}
 pg_down=${DRILL_PG_DOWN:-15}
 redis_detect=${DRILL_REDIS_DETECT:-1}
+rotation_gap=${DRILL_ROTATION_GAP:-1}
 kill_write_age=${DRILL_KILL_WRITE_AGE:-10}
 cpu_busy=${DRILL_CPU_BUSY:-1}
 cpu_burners=${DRILL_CPU_BURNERS:-$(nproc)}
@@ -303,6 +309,88 @@ drill_d() {
   event d back "PostgreSQL accepts connections"
   sleep "$tail_s"
   load_finish d "PostgreSQL down for ${pg_down} s"
+}
+
+new_secret() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
+instance_pids() { # "pid start-time" of every instance: the same before and after = nothing restarted
+  local n pid
+  for n in $(seq 1 "$INSTANCES"); do
+    pid=$(pid_of "app-$n")
+    printf 'app-%s:%s:%s ' "$n" "$pid" "$(awk '{print $22}' "/proc/$pid/stat" 2>/dev/null || echo gone)"
+  done
+}
+
+picked_up() { # what-the-log-says log-offsets...: every instance logged the change after its offset
+  local what=$1 n off; shift
+  for n in $(seq 1 "$INSTANCES"); do
+    off=${1:-0}; shift
+    tail -c "+$((off + 1))" "$CLUSTER_DIR/logs/app-$n.log" | grep -q "the $what in .* changed" || return 1
+  done
+}
+
+log_offsets() { local n; for n in $(seq 1 "$INSTANCES"); do stat -c %s "$CLUSTER_DIR/logs/app-$n.log"; done; }
+
+drill_e() {
+  local before after new offsets killed fresh t_secret
+  load_start e
+  before=$(instance_pids)
+
+  # The database: RDS's rotation sets the new password on the server first; the secret the
+  # instances read follows (on AWS: the refresh timer, every minute). Idle pooled connections are
+  # cut, so every pool must open new ones in the gap: without that, open connections would carry
+  # the drill and prove nothing.
+  new=$(new_secret)
+  offsets=$(log_offsets)
+  event e fault "ALTER ROLE conduit PASSWORD (the database password rotated in PostgreSQL)"
+  pg_sql "alter role conduit password '$new'" >/dev/null
+  killed=$(pg_sql "select count(pg_terminate_backend(pid)) from pg_stat_activity where usename = 'conduit' and state = 'idle'")
+  event e cut "$killed idle connections of conduit terminated: the pools must open new ones"
+  sleep "$rotation_gap"
+  write_secret db_password "$new"
+  t_secret=$(now)
+  event_at "$t_secret" e db-secret "the new database password in run/secrets/db_password"
+  sed -i -E "s/^DB_PASSWORD=.*/DB_PASSWORD=$new/" "$CLUSTER_DIR/cluster.env"
+  # shellcheck disable=SC2086 # one offset per instance
+  wait_for 10 picked_up "database password" $offsets || clog "not every instance logged the new database password"
+  # shellcheck disable=SC2086
+  picked_up "database password" $offsets && event e db-picked-up "every instance logged the new database password"
+  sleep 2
+  fresh=$(pg_sql "select count(*) from pg_stat_activity where usename = 'conduit' and backend_start > to_timestamp($t_secret)")
+  event e db-fresh "$fresh connections of conduit opened with the new password"
+  sleep 3
+
+  # Redis: the AUTH token of the default user (the app's) changed on both nodes at once, the
+  # app's connections cut (SET, not ROTATE: the hardest case; the runbook's ROTATE keeps both
+  # valid), the secret file follows. The operator, health-check and replication users keep theirs.
+  new=$(new_secret)
+  offsets=$(log_offsets)
+  event e redis-fault "Redis AUTH token of the default user changed on both nodes"
+  rcli "${REDIS_PORTS[1]}" ACL SETUSER default resetpass ">$new" >/dev/null
+  rcli "${REDIS_PORTS[2]}" ACL SETUSER default resetpass ">$new" >/dev/null
+  killed=$(( $(rcli "${REDIS_PORTS[1]}" CLIENT KILL USER default) + $(rcli "${REDIS_PORTS[2]}" CLIENT KILL USER default) ))
+  event e redis-cut "$killed Redis connections of the app closed: the pools must open new ones"
+  sed -i -E "s/^requirepass .*/requirepass $new/" "$CLUSTER_DIR/conf/redis-1.conf" "$CLUSTER_DIR/conf/redis-2.conf"
+  sleep "$rotation_gap"
+  write_secret redis_password "$new"
+  event e redis-secret "the new AUTH token in run/secrets/redis_password"
+  sed -i -E "s/^REDIS_PASSWORD=.*/REDIS_PASSWORD=$new/" "$CLUSTER_DIR/cluster.env"
+  # shellcheck disable=SC2086
+  wait_for 10 picked_up "redis AUTH token" $offsets || clog "not every instance logged the new Redis AUTH token"
+  # shellcheck disable=SC2086
+  picked_up "redis AUTH token" $offsets && event e redis-picked-up "every instance logged the new Redis AUTH token"
+  sleep 2
+  fresh=$(rcli "${REDIS_PORTS[$(current_primary)]}" CLIENT LIST | grep -c " user=default " || true)
+  event e redis-fresh "$fresh Redis connections of the app on the primary, opened with the new token"
+
+  after=$(instance_pids)
+  if [[ "$before" == "$after" ]]; then
+    event e same-processes "no instance restarted: $after"
+  else
+    event e restarted "before: $before after: $after"
+  fi
+  sleep "$tail_s"
+  load_finish e "credential rotation: database password and Redis AUTH token, secret files ${rotation_gap} s later"
 }
 
 for d in "${drills[@]}"; do

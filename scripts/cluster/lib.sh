@@ -274,9 +274,9 @@ PY
 
 # ---------------------------------------------------------------------------------------------
 # Redis helpers (AUTH as ElastiCache with AUTH would require).
-rcli() { # port args...
+rcli() { # port args...: as the operator's own Redis user, untouched by a rotation of the app's token
   local port=$1; shift
-  REDISCLI_AUTH="$REDIS_PASSWORD" timeout 5 redis-cli --no-auth-warning -h 127.0.0.1 -p "$port" "$@"
+  REDISCLI_AUTH="$REDIS_ADMIN_PASSWORD" timeout 5 redis-cli --no-auth-warning --user admin -h 127.0.0.1 -p "$port" "$@"
 }
 redis_role() { rcli "$1" info replication 2>/dev/null | tr -d '\r' | awk -F: '$1 == "role" { print $2 }'; }
 redis_is_master() { [[ "$(redis_role "$1")" == master ]]; }
@@ -301,6 +301,9 @@ start_postgres() {
   pid_set postgres $!
   wait_for 60 pg_ready || cdie "PostgreSQL not ready within 60 s (logs/postgres.log)"
 }
+pg_sql() { # sql: one statement as the superuser over the unix socket; prints the result unaligned
+  "$PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$CLUSTER_DIR/run/pg" -p "$PG_PORT" -U postgres -d postgres -c "$1"
+}
 pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 1; }
 
 # ---------------------------------------------------------------------------------------------
@@ -320,6 +323,12 @@ wait_instance_ready() { # n seconds
     (( $(date +%s) < deadline )) || cdie "app-$n not ready within ${secs}s (logs/app-$n.log)"
     sleep 0.25
   done
+}
+
+write_secret() { # name value: replaces run/secrets/<name> at once, as the boot step replaces
+  # /etc/conduit/secrets/<name> on an instance (a new file renamed over the old one)
+  local f="$CLUSTER_DIR/run/secrets/$1"
+  (umask 077 && printf '%s\n' "$2" >"$f.tmp") && mv -f "$f.tmp" "$f"
 }
 
 event() { # label...: appends "<epoch> <label>" to logs/events.log (the drills' timeline)

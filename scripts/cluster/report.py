@@ -279,6 +279,43 @@ class Report:
         self.crit(not late, "error-free within %.0f s after PostgreSQL was back (%s)" % (
             a.recover, "no failure after it" if last is None else "last failure %.1f s after it" % last), late)
 
+    def drill_e(self):
+        """Credential rotation: failures only within the bound after each secret changed on its server,
+        each one a 503 with Retry-After, every instance on the new secrets, no instance restarted."""
+        a = self.a
+        t_db = self.t_fault
+        t_redis = self.event_time("redis-fault")
+        phases = [("the database password", t_db, t_redis or self.result["t_stop"])]
+        if t_redis is not None:
+            phases.append(("the Redis AUTH token", t_redis, self.result["t_stop"] + 3600))
+        self.crit(t_redis is not None, "both secrets rotated (database password, Redis AUTH token)")
+        self.crit(not self.errors_before, "no failed request before the rotation (%d)" % len(self.errors_before),
+                  self.errors_before)
+        spans = []
+        for what, t0, t1 in phases:
+            failed = [r for r in self.errors if t0 <= end(r) < t1]
+            last = max((end(r) for r in failed), default=None)
+            spans.append("%s: %s" % (what, "none" if last is None else "%d, last %+.1f s" % (len(failed), last - t0)))
+            late = [r for r in failed if end(r) > t0 + a.rotation_window]
+            self.crit(not late, "after %s changed on its server, failures only within %.0f s (%s)" % (
+                what, a.rotation_window, "no failure" if last is None else "last one ended %+.1f s after" % (last - t0)),
+                late)
+        self.judged.append(("failed requests after each rotation (last ended, from the change on the server)",
+                            "; ".join(spans)))
+        self.summary["last_failure"] = "; ".join(spans)
+        bad = [r for r in self.errors_after if not (r["st"] == 503 and r.get("ra"))]
+        self.crit(not bad, "every failure a 503 with Retry-After, never a 500 or 401 (%d were not)" % len(bad), bad)
+        for label, text in (("db-picked-up", "every instance logged the new database password"),
+                            ("redis-picked-up", "every instance logged the new Redis AUTH token"),
+                            ("same-processes", "no instance restarted (same pids and start times)")):
+            self.crit(self.event_time(label) is not None, text)
+        for label, text in (("db-fresh", "connections to PostgreSQL opened with the new password"),
+                            ("redis-fresh", "connections to the Redis primary opened with the new token")):
+            found = [e[2] for e in self.events if e[1] == label]
+            n = int(found[0].split()[0]) if found and found[0].split()[0].isdigit() else 0
+            self.judged.append((text, str(n)))
+            self.crit(n > 0, "%s after the rotation: %d" % (text, n))
+
     # ------------------------------------------------------------------ common
     def writes(self):
         v = self.v
@@ -369,7 +406,8 @@ class Report:
 
     def run(self):
         d = self.a.drill
-        {"a": self.drill_a, "b": self.drill_b, "c1": self.drill_c, "c2": self.drill_c, "d": self.drill_d}[d]()
+        {"a": self.drill_a, "b": self.drill_b, "c1": self.drill_c, "c2": self.drill_c, "d": self.drill_d,
+         "e": self.drill_e}[d]()
         lost, dup, slost, unver, by_kind = self.writes()
         rows = self.rows(lost, dup, slost, by_kind)
         print(self.render(rows, lost, dup, slost, unver))
@@ -389,7 +427,7 @@ class Report:
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--drill", required=True, choices=("a", "b", "c1", "c2", "d"))
+    p.add_argument("--drill", required=True, choices=("a", "b", "c1", "c2", "d", "e"))
     p.add_argument("--title", required=True)
     p.add_argument("--load", required=True, help="the load driver's --out directory")
     p.add_argument("--cluster-dir", required=True)
@@ -402,6 +440,8 @@ def main():
     p.add_argument("--after-endpoint", type=float, default=2.0,
                    help="drill c: errors only until this many s after the endpoint routes to the new primary")
     p.add_argument("--recover", type=float, default=3.0, help="drill d: error-free this many s after PostgreSQL is back")
+    p.add_argument("--rotation-window", type=float, default=5.0,
+                   help="drill e: failures only this many s after a secret changed on its server")
     p.add_argument("--answer-within", type=float, default=1.0, help="drill d: answers while PostgreSQL is down (s)")
     a = p.parse_args()
     if not os.path.exists(os.path.join(a.load, "result.json")):

@@ -77,6 +77,11 @@ done
 cp "$jar_src" "$CLUSTER_DIR/conduit.jar"
 DB_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 REDIS_PASSWORD=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+# Redis users besides the app's (the default user, whose password is the AUTH token drill e
+# rotates): the operator's scripts (rcli), the endpoint's health check, the replica's link.
+REDIS_ADMIN_PASSWORD=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+REDIS_CHECK_PASSWORD=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+REDIS_REPL_PASSWORD=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 PG_BIN=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 PG_OS_USER=$(id -un)
 if [[ $EUID -eq 0 ]]; then
@@ -89,7 +94,8 @@ fi
 
 {
   echo "# written by scripts/cluster/start.sh at $(date -u +%FT%TZ)"
-  for v in ALB_PORT REDIS_ENDPOINT_PORT PG_PORT INSTANCES DB_PASSWORD REDIS_PASSWORD PG_BIN PG_OS_USER JAVA_HOME; do
+  for v in ALB_PORT REDIS_ENDPOINT_PORT PG_PORT INSTANCES DB_PASSWORD REDIS_PASSWORD REDIS_ADMIN_PASSWORD PG_BIN \
+      PG_OS_USER JAVA_HOME; do
     printf '%s=%q\n' "$v" "${!v}"
   done
   printf 'APP_PORTS=(%s)\n' "'' ${APP_PORTS[*]:1}"
@@ -99,6 +105,10 @@ fi
 } >"$CLUSTER_DIR/cluster.env"
 chmod 600 "$CLUSTER_DIR/cluster.env"
 cluster_load_env
+mkdir -p "$CLUSTER_DIR/run/secrets"
+chmod 700 "$CLUSTER_DIR/run/secrets"
+write_secret db_password "$DB_PASSWORD"
+write_secret redis_password "$REDIS_PASSWORD"
 
 # ---------------------------------------------------------------------------------------------
 # PostgreSQL
@@ -148,8 +158,15 @@ protected-mode yes
 daemonize no
 dir $CLUSTER_DIR/data/redis-$n
 logfile $CLUSTER_DIR/logs/redis-$n.log
+# The app's AUTH token (the default user), as ElastiCache's; drill e rotates it
 requirepass $REDIS_PASSWORD
-masterauth $REDIS_PASSWORD
+# Users of their own, so that rotating the app's token touches nobody else: the operator (rcli),
+# the endpoint's health check and the replication link
+user admin on >$REDIS_ADMIN_PASSWORD ~* &* +@all
+user healthcheck on >$REDIS_CHECK_PASSWORD -@all +ping +info
+user replicator on >$REDIS_REPL_PASSWORD -@all +psync +replconf +ping
+masteruser replicator
+masterauth $REDIS_REPL_PASSWORD
 # Acknowledged writes (sessions, idempotency records) survive a restart of a node
 appendonly yes
 appendfsync everysec
@@ -190,7 +207,7 @@ frontend redis_primary_endpoint
 backend redis_primary
     option tcp-check
     tcp-check connect
-    tcp-check send AUTH\ $REDIS_PASSWORD\r\n
+    tcp-check send AUTH\ healthcheck\ $REDIS_CHECK_PASSWORD\r\n
     tcp-check expect string +OK
     tcp-check send PING\r\n
     tcp-check expect string +PONG
@@ -218,9 +235,11 @@ unlimited=1000000000/1m
   declare -A settings=(
     [CONDUIT_DB_URL]="jdbc:postgresql://127.0.0.1:$PG_PORT/conduit"
     [CONDUIT_DB_USER]=conduit
-    [CONDUIT_DB_PASSWORD]="$DB_PASSWORD"
+    # The secrets as files, re-read every second, as on an instance (/etc/conduit/secrets)
+    [CONDUIT_DB_PASSWORD_FILE]="$CLUSTER_DIR/run/secrets/db_password"
     [CONDUIT_DB_POOL_SIZE]=10
-    [CONDUIT_REDIS_URL]="redis://:$REDIS_PASSWORD@127.0.0.1:$REDIS_ENDPOINT_PORT"
+    [CONDUIT_REDIS_URL]="redis://127.0.0.1:$REDIS_ENDPOINT_PORT"
+    [CONDUIT_REDIS_PASSWORD_FILE]="$CLUSTER_DIR/run/secrets/redis_password"
     [CONDUIT_TRUSTED_PROXY_HOPS]=1
     [CONDUIT_SHUTDOWN_DRAIN]=3s
     [CONDUIT_SHUTDOWN_TIMEOUT]=10s
