@@ -601,9 +601,10 @@ EOF
   # The rendered units, as installed in the image: every conduit unit the playbook installed (found
   # in the tree, so a unit added to a role is verified without editing this list), and at least the
   # templates the roles carry.
-  mapfile -t units < <(cd "$tree/etc/systemd/system" && ls conduit*.service conduit*.timer 2>/dev/null | sort)
-  mapfile -t templates < <(cd "$repo/ansible/roles" && ls ./*/templates/conduit*.service.j2 ./*/templates/conduit*.timer.j2 \
-    2>/dev/null | xargs -n1 basename | sed 's/\.j2$//' | sort -u)
+  mapfile -t units < <(find "$tree/etc/systemd/system" -maxdepth 1 -type f \( -name 'conduit*.service' -o -name 'conduit*.timer' \) \
+    -printf '%f\n' | sort)
+  mapfile -t templates < <(find "$repo/ansible/roles" -path '*/templates/*' \( -name 'conduit*.service.j2' -o -name 'conduit*.timer.j2' \) \
+    -printf '%f\n' | sed 's/\.j2$//' | sort -u)
   missing_units=$(comm -13 <(printf '%s\n' "${units[@]}") <(printf '%s\n' "${templates[@]}") | tr '\n' ' ')
   if [[ -n "$missing_units" ]]; then
     fail "every unit template of the roles is installed in the image" "missing: $missing_units"
