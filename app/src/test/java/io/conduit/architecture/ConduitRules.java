@@ -135,10 +135,12 @@ final class ConduitRules {
                         onlyIn("redis.clients..", "SessionStore", root + ".platform.redis..", root + ".app.."),
                         onlyIn("com.zaxxer.hikari..", "", root + ".app.."),
                         onlyIn("org.flywaydb..", "", root + ".app.."),
-                        // platform.events stores event payloads as JSON: serialization is outbox mechanics.
+                        // platform.json is the one mapper; platform.events stores event payloads as JSON
+                        // (serialization is outbox mechanics); platform.http reads and writes bodies.
                         onlyIn(
                                 "com.fasterxml.jackson..",
                                 "Json",
+                                root + ".platform.json..",
                                 root + ".platform.http..",
                                 root + ".platform.events..",
                                 root + ".app..")))

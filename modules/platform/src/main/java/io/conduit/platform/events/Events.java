@@ -2,7 +2,7 @@ package io.conduit.platform.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.conduit.platform.DomainEvent;
-import io.conduit.platform.http.Json;
+import io.conduit.platform.json.Json;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;

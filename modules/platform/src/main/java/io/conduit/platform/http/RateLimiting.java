@@ -1,5 +1,6 @@
 package io.conduit.platform.http;
 
+import io.conduit.platform.json.Json;
 import io.conduit.platform.redis.RateLimitPolicy;
 import io.conduit.platform.redis.RateLimiter;
 import io.javalin.http.Context;
