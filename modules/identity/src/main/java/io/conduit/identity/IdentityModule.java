@@ -1,6 +1,7 @@
 package io.conduit.identity;
 
 import io.conduit.platform.http.Authenticator;
+import io.conduit.platform.http.Caller;
 import io.conduit.platform.http.HttpModule;
 import io.conduit.platform.http.ResponseCache;
 import io.conduit.platform.redis.Redis;
@@ -46,7 +47,7 @@ public final class IdentityModule implements HttpModule {
 
     /** Resolves session tokens for the HTTP kernel. */
     public Authenticator authenticator() {
-        return sessions::find;
+        return token -> sessions.find(token).map(user -> new Caller(user, token));
     }
 
     @Override

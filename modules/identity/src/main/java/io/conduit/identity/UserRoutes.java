@@ -1,6 +1,7 @@
 package io.conduit.identity;
 
 import io.conduit.platform.http.Access;
+import io.conduit.platform.http.Caller;
 import io.conduit.platform.http.Requests;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -46,24 +47,28 @@ final class UserRoutes {
         ctx.json(UserJson.response(user));
     }
 
+    /** The response hands back the token the caller sent: the domain never sees it. */
     private void current(Context ctx) {
-        ctx.json(UserJson.response(users.current(Requests.caller(ctx))));
+        Caller caller = Requests.caller(ctx);
+        ctx.json(UserJson.response(new AuthenticatedUser(users.current(caller.userId()), caller.token())));
     }
 
     private void update(Context ctx) {
         var changes = UserJson.changes(Requests.body(ctx, UserJson.UpdateRequest.class));
-        var updated = users.update(Requests.caller(ctx), changes);
+        Caller caller = Requests.caller(ctx);
+        var updated = users.update(caller.userId(), SessionId.ofToken(caller.token()), changes);
         Requests.carriesCredentials(ctx);
-        ctx.json(UserJson.response(updated));
+        ctx.json(UserJson.response(new AuthenticatedUser(updated, caller.token())));
     }
 
     private void logout(Context ctx) {
-        users.logout(Requests.caller(ctx));
+        Caller caller = Requests.caller(ctx);
+        users.logout(caller.userId(), SessionId.ofToken(caller.token()));
         ctx.status(HttpStatus.NO_CONTENT);
     }
 
     private void logoutEverywhere(Context ctx) {
-        users.logoutEverywhere(Requests.caller(ctx));
+        users.logoutEverywhere(Requests.caller(ctx).userId());
         ctx.status(HttpStatus.NO_CONTENT);
     }
 }

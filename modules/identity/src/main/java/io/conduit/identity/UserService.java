@@ -4,7 +4,6 @@ import io.conduit.platform.Timestamps;
 import io.conduit.platform.Unauthorized;
 import io.conduit.platform.UserId;
 import io.conduit.platform.Violations;
-import io.conduit.platform.http.Caller;
 import io.conduit.platform.http.ResponseCache;
 import java.time.Clock;
 import java.util.Map;
@@ -84,14 +83,13 @@ final class UserService implements Users {
         return new AuthenticatedUser(user, sessions.create(user.id()));
     }
 
-    AuthenticatedUser current(Caller caller) {
-        UserRow user =
-                jdbi.withHandle(h -> repository.findById(h, caller.userId())).orElseThrow(Unauthorized::invalidToken);
-        return new AuthenticatedUser(user, caller.token());
+    /** The signed-in user; 401 when the account is gone while its session lived on. */
+    UserRow current(UserId user) {
+        return jdbi.withHandle(h -> repository.findById(h, user)).orElseThrow(Unauthorized::invalidToken);
     }
 
-    /** Applies a partial update; a new password ends every other session of the user. */
-    AuthenticatedUser update(Caller caller, UserChanges changes) {
+    /** Applies a partial update; a new password ends every session of the user but {@code session}. */
+    UserRow update(UserId userId, SessionId session, UserChanges changes) {
         var v = new Violations();
         if (changes.username() != null) {
             UserRules.username(v, changes.username());
@@ -109,7 +107,7 @@ final class UserService implements Users {
         String newHash = changes.password() == null ? null : hasher.hash(changes.password());
         var now = Timestamps.apiPrecision(clock.instant());
         UserRow updated = jdbi.inTransaction(h -> {
-            UserRow user = repository.findById(h, caller.userId()).orElseThrow(Unauthorized::invalidToken);
+            UserRow user = repository.findById(h, userId).orElseThrow(Unauthorized::invalidToken);
             String username = changes.username() == null ? user.username() : changes.username();
             String email = changes.email() == null ? user.email() : changes.email();
             repository.ensureFree(h, username, email, user.id());
@@ -127,20 +125,20 @@ final class UserService implements Users {
             if (newHash != null) {
                 // Before the commit: a password that changed while the other sessions live on
                 // would leave a stolen token working. The other way round only logs them out.
-                sessions.revokeAll(caller.userId(), caller.token());
+                sessions.revokeAll(userId, session);
             }
             return changed;
         });
         cache.invalidate();
-        return new AuthenticatedUser(updated, caller.token());
+        return updated;
     }
 
-    void logout(Caller caller) {
-        sessions.revoke(caller);
+    void logout(UserId user, SessionId session) {
+        sessions.revoke(user, session);
     }
 
-    void logoutEverywhere(Caller caller) {
-        sessions.revokeAll(caller.userId(), null);
+    void logoutEverywhere(UserId user) {
+        sessions.revokeAll(user, null);
     }
 
     @Override
