@@ -1,9 +1,9 @@
 package io.conduit.identity;
 
+import io.conduit.platform.events.Events;
 import io.conduit.platform.http.Authenticator;
 import io.conduit.platform.http.Caller;
 import io.conduit.platform.http.HttpModule;
-import io.conduit.platform.http.ResponseCache;
 import io.conduit.platform.redis.Redis;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,20 +23,15 @@ public final class IdentityModule implements HttpModule {
     }
 
     /**
-     * {@code cache} is told when a user's public face (username, bio, image) changes; {@code
-     * registry} gets the session store's metrics.
+     * {@code events} carries {@link UserUpdated} when a user changes their account; {@code registry}
+     * gets the session store's metrics.
      */
     public static IdentityModule create(
-            Jdbi jdbi,
-            Redis redis,
-            IdentitySettings settings,
-            ResponseCache cache,
-            Clock clock,
-            MeterRegistry registry) {
+            Jdbi jdbi, Redis redis, IdentitySettings settings, Events events, Clock clock, MeterRegistry registry) {
         var sessions = new SessionStore(
                 redis, clock, settings.sessionIdleTimeout(), settings.sessionAbsoluteLifetime(), registry);
         var hasher = new PasswordHasher(settings.passwordHashConcurrency());
-        var service = new UserService(jdbi, new UserRepository(), hasher, sessions, cache, clock);
+        var service = new UserService(jdbi, new UserRepository(), hasher, sessions, events, clock);
         return new IdentityModule(service, sessions);
     }
 

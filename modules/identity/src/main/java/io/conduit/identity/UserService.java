@@ -4,7 +4,7 @@ import io.conduit.platform.Timestamps;
 import io.conduit.platform.Unauthorized;
 import io.conduit.platform.UserId;
 import io.conduit.platform.Violations;
-import io.conduit.platform.http.ResponseCache;
+import io.conduit.platform.events.Events;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -15,14 +15,15 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Registration, login, the current user and its sessions. Password hashing runs outside database
- * transactions, so a slow hash never holds a pooled connection.
+ * transactions, so a slow hash never holds a pooled connection. An update publishes {@link
+ * UserUpdated} on its transaction.
  */
 final class UserService implements Users {
     private final Jdbi jdbi;
     private final UserRepository repository;
     private final PasswordHasher hasher;
     private final SessionStore sessions;
-    private final ResponseCache cache;
+    private final Events events;
     private final Clock clock;
 
     UserService(
@@ -30,13 +31,13 @@ final class UserService implements Users {
             UserRepository repository,
             PasswordHasher hasher,
             SessionStore sessions,
-            ResponseCache cache,
+            Events events,
             Clock clock) {
         this.jdbi = jdbi;
         this.repository = repository;
         this.hasher = hasher;
         this.sessions = sessions;
-        this.cache = cache;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -106,7 +107,7 @@ final class UserService implements Users {
 
         String newHash = changes.password() == null ? null : hasher.hash(changes.password());
         var now = Timestamps.apiPrecision(clock.instant());
-        UserRow updated = jdbi.inTransaction(h -> {
+        return jdbi.inTransaction(h -> {
             UserRow user = repository.findById(h, userId).orElseThrow(Unauthorized::invalidToken);
             String username = changes.username() == null ? user.username() : changes.username();
             String email = changes.email() == null ? user.email() : changes.email();
@@ -127,10 +128,9 @@ final class UserService implements Users {
                 // would leave a stolen token working. The other way round only logs them out.
                 sessions.revokeAll(userId, session);
             }
+            events.publish(h, new UserUpdated(changed.id(), now));
             return changed;
         });
-        cache.invalidate();
-        return updated;
     }
 
     void logout(UserId user, SessionId session) {
