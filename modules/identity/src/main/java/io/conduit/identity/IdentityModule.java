@@ -16,10 +16,10 @@ public final class IdentityModule implements HttpModule {
     private final SessionStore sessions;
     private final UserRoutes routes;
 
-    private IdentityModule(UserService service, SessionStore sessions) {
+    private IdentityModule(UserService service, SessionStore sessions, AccountLimits limits) {
         this.service = service;
         this.sessions = sessions;
-        this.routes = new UserRoutes(service);
+        this.routes = new UserRoutes(service, limits);
     }
 
     /**
@@ -32,7 +32,7 @@ public final class IdentityModule implements HttpModule {
                 redis, clock, settings.sessionIdleTimeout(), settings.sessionAbsoluteLifetime(), registry);
         var hasher = new PasswordHasher(settings.passwordHashConcurrency());
         var service = new UserService(jdbi, new UserRepository(), hasher, sessions, events, clock);
-        return new IdentityModule(service, sessions);
+        return new IdentityModule(service, sessions, settings.limits());
     }
 
     /** The facade other modules use. */

@@ -3,7 +3,10 @@ package io.conduit.identity;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.platform.Invalid;
 import io.conduit.platform.Violations;
+import io.conduit.platform.json.Json;
 import io.conduit.platform.json.JsonFields;
+import java.io.IOException;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /** The wire format of {@code /api/users} and {@code /api/user}: {@code {"user": {...}}}. */
@@ -68,5 +71,20 @@ final class UserJson {
         String image = JsonFields.clearableText(v, user, "image");
         v.throwIfAny();
         return new UserChanges(username, email, password, user.has("bio"), bio, user.has("image"), image);
+    }
+
+    /**
+     * The account a login body names (its email, trimmed and lower-cased), read leniently from any
+     * body without failing: the per-account login limits count it before the handler validates.
+     */
+    static @Nullable String loginAccount(byte[] body) {
+        try {
+            var email = Json.mapper().readTree(body).path("user").path("email");
+            return email.isTextual() && !email.textValue().isBlank()
+                    ? email.textValue().strip().toLowerCase(Locale.ROOT)
+                    : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 }
