@@ -1,5 +1,6 @@
 package io.conduit.app;
 
+import io.conduit.identity.AccountLimits;
 import io.conduit.identity.IdentitySettings;
 import io.conduit.platform.events.OutboxSettings;
 import io.conduit.platform.http.HttpSettings;
@@ -67,13 +68,12 @@ record AppConfig(
                 env.integer("CONDUIT_TRUSTED_PROXY_HOPS", 0, 0, 10),
                 new RateLimits(
                         env.rateLimit("CONDUIT_RATE_LIMIT_ANONYMOUS", "anonymous", "3000/1m"),
-                        env.rateLimit("CONDUIT_RATE_LIMIT_USER", "user", "1200/1m"),
-                        env.rateLimit("CONDUIT_RATE_LIMIT_LOGIN_PER_ADDRESS", "login-address", "600/15m"),
-                        env.rateLimit("CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT", "login-account", "50/15m"),
-                        env.rateLimit(
-                                "CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT_AND_ADDRESS", "login-account-address", "10/15m"),
-                        env.rateLimit(
-                                "CONDUIT_RATE_LIMIT_REGISTRATION_PER_ADDRESS", "registration-address", "300/1h")));
+                        env.rateLimit("CONDUIT_RATE_LIMIT_USER", "user", "1200/1m")));
+        var accountLimits = new AccountLimits(
+                env.rateLimit("CONDUIT_RATE_LIMIT_LOGIN_PER_ADDRESS", "login-address", "600/15m"),
+                env.rateLimit("CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT", "login-account", "50/15m"),
+                env.rateLimit("CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT_AND_ADDRESS", "login-account-address", "10/15m"),
+                env.rateLimit("CONDUIT_RATE_LIMIT_REGISTRATION_PER_ADDRESS", "registration-address", "300/1h"));
         var idempotency = new IdempotencySettings(env.duration("CONDUIT_IDEMPOTENCY_RETENTION", Duration.ofHours(24)));
         int adminPort = env.integer("CONDUIT_ADMIN_PORT", 9090, 0, 65535);
         Duration idle = env.duration("CONDUIT_SESSION_IDLE_TIMEOUT", Duration.ofDays(7));
@@ -104,7 +104,7 @@ record AppConfig(
                 redis,
                 http,
                 adminPort,
-                new IdentitySettings(idle, absolute, hashConcurrency),
+                new IdentitySettings(idle, absolute, hashConcurrency, accountLimits),
                 drain,
                 outbox,
                 idempotency,

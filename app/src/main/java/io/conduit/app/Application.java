@@ -1,9 +1,12 @@
 package io.conduit.app;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.conduit.articles.ArticleChanged;
+import io.conduit.articles.ArticleDeleted;
 import io.conduit.articles.ArticlesModule;
 import io.conduit.comments.CommentsModule;
 import io.conduit.identity.IdentityModule;
+import io.conduit.identity.UserUpdated;
 import io.conduit.platform.events.Events;
 import io.conduit.platform.events.OutboxRelay;
 import io.conduit.platform.http.HealthCheck;
@@ -83,7 +86,8 @@ final class Application {
             resources.add(idempotency);
             var events = new Events(clock);
             var cache = new ResponseCache(new ContentVersion(redis), config.responseCache(), registry);
-            var identity = IdentityModule.create(jdbi, redis, config.identity(), cache, clock, registry);
+            invalidateOnPublicWrites(events, cache);
+            var identity = IdentityModule.create(jdbi, redis, config.identity(), events, clock, registry);
             var profiles = ProfilesModule.create(jdbi, identity.users(), clock);
             var articles = ArticlesModule.create(jdbi, events, profiles.profiles(), identity.users(), cache, clock);
             var comments = CommentsModule.create(jdbi, events, articles.articles(), profiles.profiles(), clock);
@@ -105,6 +109,16 @@ final class Application {
             closeAll(resources);
             throw e;
         }
+    }
+
+    /**
+     * Anonymous readers see articles, their favorite counts and their authors' profiles: the cache is
+     * dropped once a write to any of them commits (with a keyed request, once the request commits).
+     */
+    private static void invalidateOnPublicWrites(Events events, ResponseCache cache) {
+        events.afterCommit(ArticleChanged.class, e -> cache.invalidate());
+        events.afterCommit(ArticleDeleted.class, e -> cache.invalidate());
+        events.afterCommit(UserUpdated.class, e -> cache.invalidate());
     }
 
     int port() {

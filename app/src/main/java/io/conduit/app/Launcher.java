@@ -1,11 +1,13 @@
 package io.conduit.app;
 
 import ch.qos.logback.classic.LoggerContext;
+import io.conduit.platform.redis.RateLimitPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -41,7 +43,10 @@ final class Launcher {
                                 + " rate limits per window: {}",
                         app.port(),
                         app.adminPort(),
-                        config.http().rateLimits().describe());
+                        RateLimitPolicy.describe(Stream.concat(
+                                        config.http().rateLimits().policies().stream(),
+                                        config.identity().limits().policies().stream())
+                                .toList()));
             } else {
                 log.atInfo()
                         .addKeyValue("port", app.port())

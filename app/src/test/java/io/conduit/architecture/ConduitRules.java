@@ -135,10 +135,12 @@ final class ConduitRules {
                         onlyIn("redis.clients..", "SessionStore", root + ".platform.redis..", root + ".app.."),
                         onlyIn("com.zaxxer.hikari..", "", root + ".app.."),
                         onlyIn("org.flywaydb..", "", root + ".app.."),
-                        // platform.events stores event payloads as JSON: serialization is outbox mechanics.
+                        // platform.json is the one mapper; platform.events stores event payloads as JSON
+                        // (serialization is outbox mechanics); platform.http reads and writes bodies.
                         onlyIn(
                                 "com.fasterxml.jackson..",
                                 "Json",
+                                root + ".platform.json..",
                                 root + ".platform.http..",
                                 root + ".platform.events..",
                                 root + ".app..")))
@@ -247,6 +249,39 @@ final class ConduitRules {
                 .as("R10 domain classes that use Jdbi call it on the request's thread through its callbacks only");
     }
 
+    /**
+     * R11 (issue 13): domain code knows no HTTP. In a domain module only the route adapters
+     * ({@code *Routes}) and the wiring ({@code *Module}) use platform.http or Javalin: services,
+     * repositories and the rest take domain values (a {@code UserId}, a session id), never the HTTP
+     * caller or a request, and react to nothing HTTP (the response cache hangs off their events).
+     */
+    ArchRule domainKnowsNoHttp() {
+        return noClasses()
+                .that(inDomainModules())
+                .and(not(namedLike("Routes|Module")))
+                .should()
+                .dependOnClassesThat(resideInAnyPackage(root + ".platform.http..", "io.javalin.."))
+                .allowEmptyShould(true)
+                .as("R11 in a domain module only *Routes and *Module classes use platform.http or Javalin");
+    }
+
+    /**
+     * R12 (issue 13): HTTP sits on the platform kernel, never under it. Every platform package but
+     * platform.http (events and the outbox, idempotency, json, redis, the root) depends neither on
+     * platform.http nor on Javalin.
+     */
+    ArchRule kernelKnowsNoHttp() {
+        return noClasses()
+                .that()
+                .resideInAPackage(root + ".platform..")
+                .and()
+                .resideOutsideOfPackage(root + ".platform.http..")
+                .should()
+                .dependOnClassesThat(resideInAnyPackage(root + ".platform.http..", "io.javalin.."))
+                .allowEmptyShould(true)
+                .as("R12 the platform kernel outside platform.http uses neither platform.http nor Javalin");
+    }
+
     List<ArchRule> all() {
         return List.of(
                 noCycles(),
@@ -258,7 +293,9 @@ final class ConduitRules {
                 codingHygiene(),
                 platformStaysTechnical(),
                 frameworkFreeFaces(),
-                databaseCallsJoinTheRequest());
+                databaseCallsJoinTheRequest(),
+                domainKnowsNoHttp(),
+                kernelKnowsNoHttp());
     }
 
     /** No class uses {@code framework} unless its name ends in one of {@code suffixes} or it sits in {@code packages}. */
@@ -266,11 +303,7 @@ final class ConduitRules {
         DescribedPredicate<JavaClass> allowed = new DescribedPredicate<>("allowed users of " + framework) {
             @Override
             public boolean test(JavaClass c) {
-                String top = c.getName().contains("$")
-                        ? c.getName().substring(0, c.getName().indexOf('$'))
-                        : c.getName();
-                String simple = top.substring(top.lastIndexOf('.') + 1);
-                boolean bySuffix = !suffixes.isEmpty() && simple.matches(".*(" + suffixes + ")");
+                boolean bySuffix = !suffixes.isEmpty() && namedLike(suffixes).test(c);
                 return bySuffix || resideInAnyPackage(packages).test(c);
             }
         };
@@ -281,6 +314,20 @@ final class ConduitRules {
                 .should()
                 .dependOnClassesThat(resideInAPackage(framework))
                 .allowEmptyShould(true);
+    }
+
+    /** Classes whose top-level class's simple name ends in one of {@code suffixes} (a regex alternation). */
+    private static DescribedPredicate<JavaClass> namedLike(String suffixes) {
+        return new DescribedPredicate<>("named *(" + suffixes + ")") {
+            @Override
+            public boolean test(JavaClass c) {
+                String top = c.getName().contains("$")
+                        ? c.getName().substring(0, c.getName().indexOf('$'))
+                        : c.getName();
+                String simple = top.substring(top.lastIndexOf('.') + 1);
+                return simple.matches(".*(" + suffixes + ")");
+            }
+        };
     }
 
     private DescribedPredicate<JavaClass> inDomainModules() {

@@ -16,6 +16,8 @@ import fixture.conduit.identity.UserFacade;
 import fixture.conduit.identity.internal.Hidden;
 import fixture.conduit.platform.DomainEvent;
 import fixture.conduit.platform.KnowsIdentity;
+import fixture.conduit.platform.http.Json;
+import fixture.conduit.platform.http.ResponseCache;
 import fixture.conduit.profiles.CycleProfiles;
 import fixture.conduit.profiles.UsesApp;
 import java.util.function.Function;
@@ -78,6 +80,22 @@ class RulesCatchViolationsTest {
         assertViolation(ConduitRules::databaseCallsJoinTheRequest, "Jdbi.open()", fixture("comments.SideChannel"));
         assertViolation(
                 ConduitRules::databaseCallsJoinTheRequest, "CompletableFuture", fixture("comments.SideChannel"));
+    }
+
+    @Test
+    void r11CatchesAServiceOrRepositoryThatKnowsHttp() {
+        assertViolation(
+                ConduitRules::domainKnowsNoHttp,
+                "ResponseCache.invalidate()",
+                fixture("articles.ArticleService"),
+                ResponseCache.class);
+        assertViolation(ConduitRules::domainKnowsNoHttp, "UserRepository", fixture("identity.UserRepository"));
+    }
+
+    @Test
+    void r12CatchesTheOutboxDependingOnTheHttpLayer() {
+        assertViolation(
+                ConduitRules::kernelKnowsNoHttp, "EventStore", fixture("platform.events.EventStore"), Json.class);
     }
 
     @Test

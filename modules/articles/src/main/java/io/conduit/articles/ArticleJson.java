@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.platform.NotFound;
 import io.conduit.platform.Timestamps;
 import io.conduit.platform.Violations;
-import io.conduit.platform.http.JsonFields;
+import io.conduit.platform.json.JsonFields;
 import io.conduit.profiles.ProfileView;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

@@ -7,7 +7,6 @@ import io.conduit.platform.NotFound;
 import io.conduit.platform.Timestamps;
 import io.conduit.platform.UserId;
 import io.conduit.platform.events.Events;
-import io.conduit.platform.http.ResponseCache;
 import io.conduit.profiles.ProfileView;
 import io.conduit.profiles.Profiles;
 import java.sql.SQLException;
@@ -26,7 +25,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Articles, favorites, tags, lists and the feed. Authors come from the profiles facade in one batch
- * per page; deleting an article publishes {@link ArticleDeleted} on the same transaction.
+ * per page. Every write publishes its event on its own transaction: {@link ArticleDeleted}, else
+ * {@link ArticleChanged}.
  */
 final class ArticleService implements Articles {
     private static final int SLUG_CANDIDATES = 20;
@@ -36,23 +36,15 @@ final class ArticleService implements Articles {
     private final Events events;
     private final Profiles profiles;
     private final Users users;
-    private final ResponseCache cache;
     private final Clock clock;
 
     ArticleService(
-            Jdbi jdbi,
-            ArticleRepository repository,
-            Events events,
-            Profiles profiles,
-            Users users,
-            ResponseCache cache,
-            Clock clock) {
+            Jdbi jdbi, ArticleRepository repository, Events events, Profiles profiles, Users users, Clock clock) {
         this.jdbi = jdbi;
         this.repository = repository;
         this.events = events;
         this.profiles = profiles;
         this.users = users;
-        this.cache = cache;
         this.clock = clock;
     }
 
@@ -114,9 +106,9 @@ final class ArticleService implements Articles {
         ArticleRow row = retryOnSlugClash(() -> jdbi.inTransaction(h -> {
             String slug = freeSlug(h, Slug.base(article.title()), null);
             repository.insert(h, slug, article, author, now);
-            return repository.findBySlug(h, slug, Optional.of(author)).orElseThrow();
+            return changed(
+                    h, repository.findBySlug(h, slug, Optional.of(author)).orElseThrow());
         }));
-        cache.invalidate();
         return single(row, Optional.of(author));
     }
 
@@ -144,9 +136,9 @@ final class ArticleService implements Articles {
             if (changes.tags() != null) {
                 replaceTags(h, current, changes.tags());
             }
-            return repository.findBySlug(h, newSlug, Optional.of(caller)).orElseThrow();
+            return changed(
+                    h, repository.findBySlug(h, newSlug, Optional.of(caller)).orElseThrow());
         }));
-        cache.invalidate();
         return single(row, Optional.of(caller));
     }
 
@@ -156,7 +148,6 @@ final class ArticleService implements Articles {
             repository.delete(h, article.id(), article.authorId(), article.tags());
             events.publish(h, new ArticleDeleted(article.id(), clock.instant()));
         });
-        cache.invalidate();
     }
 
     ArticlePage favorite(UserId caller, String slug, boolean favorite) {
@@ -167,9 +158,9 @@ final class ArticleService implements Articles {
             } else {
                 repository.unfavorite(h, ref.id(), caller);
             }
-            return repository.findBySlug(h, slug, Optional.of(caller)).orElseThrow();
+            return changed(
+                    h, repository.findBySlug(h, slug, Optional.of(caller)).orElseThrow());
         });
-        cache.invalidate();
         return single(row, Optional.of(caller));
     }
 
@@ -194,6 +185,12 @@ final class ArticleService implements Articles {
                 }
             }
         }
+    }
+
+    /** Publishes {@link ArticleChanged} for {@code row}, as the last step of its transaction. */
+    private ArticleRow changed(Handle h, ArticleRow row) {
+        events.publish(h, new ArticleChanged(row.id(), clock.instant()));
+        return row;
     }
 
     private ArticleRow owned(Handle h, String slug, UserId caller) {

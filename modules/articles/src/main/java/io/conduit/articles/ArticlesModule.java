@@ -19,11 +19,14 @@ public final class ArticlesModule implements HttpModule {
         this.routes = new ArticleRoutes(service, cache);
     }
 
-    /** Anonymous reads go through {@code cache}; every write invalidates it after commit. */
+    /**
+     * Anonymous reads go through {@code cache}. Writes publish {@link ArticleChanged} or {@link
+     * ArticleDeleted}; the composition root decides what reacts (it drops the cache after commit).
+     */
     public static ArticlesModule create(
             Jdbi jdbi, Events events, Profiles profiles, Users users, ResponseCache cache, Clock clock) {
         return new ArticlesModule(
-                new ArticleService(jdbi, new ArticleRepository(), events, profiles, users, cache, clock), cache);
+                new ArticleService(jdbi, new ArticleRepository(), events, profiles, users, clock), cache);
     }
 
     public Articles articles() {

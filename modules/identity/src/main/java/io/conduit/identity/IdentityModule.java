@@ -1,8 +1,9 @@
 package io.conduit.identity;
 
+import io.conduit.platform.events.Events;
 import io.conduit.platform.http.Authenticator;
+import io.conduit.platform.http.Caller;
 import io.conduit.platform.http.HttpModule;
-import io.conduit.platform.http.ResponseCache;
 import io.conduit.platform.redis.Redis;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,28 +16,23 @@ public final class IdentityModule implements HttpModule {
     private final SessionStore sessions;
     private final UserRoutes routes;
 
-    private IdentityModule(UserService service, SessionStore sessions) {
+    private IdentityModule(UserService service, SessionStore sessions, AccountLimits limits) {
         this.service = service;
         this.sessions = sessions;
-        this.routes = new UserRoutes(service);
+        this.routes = new UserRoutes(service, limits);
     }
 
     /**
-     * {@code cache} is told when a user's public face (username, bio, image) changes; {@code
-     * registry} gets the session store's metrics.
+     * {@code events} carries {@link UserUpdated} when a user changes their account; {@code registry}
+     * gets the session store's metrics.
      */
     public static IdentityModule create(
-            Jdbi jdbi,
-            Redis redis,
-            IdentitySettings settings,
-            ResponseCache cache,
-            Clock clock,
-            MeterRegistry registry) {
+            Jdbi jdbi, Redis redis, IdentitySettings settings, Events events, Clock clock, MeterRegistry registry) {
         var sessions = new SessionStore(
                 redis, clock, settings.sessionIdleTimeout(), settings.sessionAbsoluteLifetime(), registry);
         var hasher = new PasswordHasher(settings.passwordHashConcurrency());
-        var service = new UserService(jdbi, new UserRepository(), hasher, sessions, cache, clock);
-        return new IdentityModule(service, sessions);
+        var service = new UserService(jdbi, new UserRepository(), hasher, sessions, events, clock);
+        return new IdentityModule(service, sessions, settings.limits());
     }
 
     /** The facade other modules use. */
@@ -46,7 +42,7 @@ public final class IdentityModule implements HttpModule {
 
     /** Resolves session tokens for the HTTP kernel. */
     public Authenticator authenticator() {
-        return sessions::find;
+        return token -> sessions.find(token).map(user -> new Caller(user, token));
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.conduit.identity;
 
 import io.conduit.platform.Unavailable;
 import io.conduit.platform.UserId;
-import io.conduit.platform.http.Caller;
 import io.conduit.platform.redis.Redis;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -94,8 +93,8 @@ final class SessionStore {
         return token;
     }
 
-    /** The caller behind {@code token}, if the session is alive; renews its idle timeout. */
-    Optional<Caller> find(String token) {
+    /** The user whose session {@code token} opens, if the session is alive; renews its idle timeout. */
+    Optional<UserId> find(String token) {
         String id = SessionTokens.idOf(token);
         List<String> fields = redis.call(jedis -> jedis.hmget(SESSION + id, "uid", "created", "seen"));
         Long uid = number(fields.get(0));
@@ -108,13 +107,13 @@ final class SessionStore {
         long now = clock.millis();
         long left = created + absoluteMillis - now;
         if (left <= 0) {
-            revoke(user, id);
+            revoke(user, new SessionId(id));
             return Optional.empty();
         }
         if (now - seen >= touchIntervalMillis) {
             touch(id, now, Math.min(idleMillis, left));
         }
-        return Optional.of(new Caller(user, token));
+        return Optional.of(user);
     }
 
     /** Renews the idle timeout; once, never in the way of the request (see the class comment). */
@@ -132,24 +131,20 @@ final class SessionStore {
         }
     }
 
-    /** Ends the session of this caller's token. */
-    void revoke(Caller caller) {
-        revoke(caller.userId(), SessionTokens.idOf(caller.token()));
-    }
-
-    /** Ends every session of the user, except the one of {@code keepToken} when given. */
-    void revokeAll(UserId user, @Nullable String keepToken) {
-        String keep = keepToken == null ? "" : SessionTokens.idOf(keepToken);
-        redis.run(jedis -> jedis.eval(REVOKE_ALL_BUT, List.of(USER_SESSIONS + user.value()), List.of(SESSION, keep)));
-    }
-
-    private void revoke(UserId user, String id) {
+    /** Ends one session of the user. */
+    void revoke(UserId user, SessionId session) {
         redis.run(jedis -> {
             var tx = jedis.multi();
-            tx.del(SESSION + id);
-            tx.zrem(USER_SESSIONS + user.value(), id);
+            tx.del(SESSION + session.value());
+            tx.zrem(USER_SESSIONS + user.value(), session.value());
             tx.exec();
         });
+    }
+
+    /** Ends every session of the user, except {@code keep} when given. */
+    void revokeAll(UserId user, @Nullable SessionId keep) {
+        String kept = keep == null ? "" : keep.value();
+        redis.run(jedis -> jedis.eval(REVOKE_ALL_BUT, List.of(USER_SESSIONS + user.value()), List.of(SESSION, kept)));
     }
 
     private static @Nullable Long number(@Nullable String value) {

@@ -4,8 +4,7 @@ import io.conduit.platform.Timestamps;
 import io.conduit.platform.Unauthorized;
 import io.conduit.platform.UserId;
 import io.conduit.platform.Violations;
-import io.conduit.platform.http.Caller;
-import io.conduit.platform.http.ResponseCache;
+import io.conduit.platform.events.Events;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -16,14 +15,15 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Registration, login, the current user and its sessions. Password hashing runs outside database
- * transactions, so a slow hash never holds a pooled connection.
+ * transactions, so a slow hash never holds a pooled connection. An update publishes {@link
+ * UserUpdated} on its transaction.
  */
 final class UserService implements Users {
     private final Jdbi jdbi;
     private final UserRepository repository;
     private final PasswordHasher hasher;
     private final SessionStore sessions;
-    private final ResponseCache cache;
+    private final Events events;
     private final Clock clock;
 
     UserService(
@@ -31,13 +31,13 @@ final class UserService implements Users {
             UserRepository repository,
             PasswordHasher hasher,
             SessionStore sessions,
-            ResponseCache cache,
+            Events events,
             Clock clock) {
         this.jdbi = jdbi;
         this.repository = repository;
         this.hasher = hasher;
         this.sessions = sessions;
-        this.cache = cache;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -84,14 +84,13 @@ final class UserService implements Users {
         return new AuthenticatedUser(user, sessions.create(user.id()));
     }
 
-    AuthenticatedUser current(Caller caller) {
-        UserRow user =
-                jdbi.withHandle(h -> repository.findById(h, caller.userId())).orElseThrow(Unauthorized::invalidToken);
-        return new AuthenticatedUser(user, caller.token());
+    /** The signed-in user; 401 when the account is gone while its session lived on. */
+    UserRow current(UserId user) {
+        return jdbi.withHandle(h -> repository.findById(h, user)).orElseThrow(Unauthorized::invalidToken);
     }
 
-    /** Applies a partial update; a new password ends every other session of the user. */
-    AuthenticatedUser update(Caller caller, UserChanges changes) {
+    /** Applies a partial update; a new password ends every session of the user but {@code session}. */
+    UserRow update(UserId userId, SessionId session, UserChanges changes) {
         var v = new Violations();
         if (changes.username() != null) {
             UserRules.username(v, changes.username());
@@ -108,8 +107,8 @@ final class UserService implements Users {
 
         String newHash = changes.password() == null ? null : hasher.hash(changes.password());
         var now = Timestamps.apiPrecision(clock.instant());
-        UserRow updated = jdbi.inTransaction(h -> {
-            UserRow user = repository.findById(h, caller.userId()).orElseThrow(Unauthorized::invalidToken);
+        return jdbi.inTransaction(h -> {
+            UserRow user = repository.findById(h, userId).orElseThrow(Unauthorized::invalidToken);
             String username = changes.username() == null ? user.username() : changes.username();
             String email = changes.email() == null ? user.email() : changes.email();
             repository.ensureFree(h, username, email, user.id());
@@ -127,20 +126,19 @@ final class UserService implements Users {
             if (newHash != null) {
                 // Before the commit: a password that changed while the other sessions live on
                 // would leave a stolen token working. The other way round only logs them out.
-                sessions.revokeAll(caller.userId(), caller.token());
+                sessions.revokeAll(userId, session);
             }
+            events.publish(h, new UserUpdated(changed.id(), now));
             return changed;
         });
-        cache.invalidate();
-        return new AuthenticatedUser(updated, caller.token());
     }
 
-    void logout(Caller caller) {
-        sessions.revoke(caller);
+    void logout(UserId user, SessionId session) {
+        sessions.revoke(user, session);
     }
 
-    void logoutEverywhere(Caller caller) {
-        sessions.revokeAll(caller.userId(), null);
+    void logoutEverywhere(UserId user) {
+        sessions.revokeAll(user, null);
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.conduit.platform.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.conduit.platform.DomainEvent;
-import io.conduit.platform.http.Json;
+import io.conduit.platform.json.Json;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -11,11 +11,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 
 /**
  * The event registry. Modules subscribe in their wiring; publishers write events on the same Jdbi
  * handle as the change they describe, so both commit or neither does.
+ *
+ * <p>Besides the outbox's subscribers, the composition root may attach {@link #afterCommit}
+ * listeners: in-process reactions on the publishing instance once the change is committed, such as
+ * dropping the HTTP response cache. Domain code publishes facts; it never calls what reacts to them.
  */
 public final class Events {
     private static final String INSERT = """
@@ -25,6 +30,7 @@ public final class Events {
 
     private final Map<Class<?>, List<Subscription<?>>> byType = new ConcurrentHashMap<>();
     private final Map<String, Subscription<?>> byName = new ConcurrentHashMap<>();
+    private final Map<Class<?>, List<Consumer<DomainEvent>>> listeners = new ConcurrentHashMap<>();
     private final Clock clock;
 
     public Events(Clock clock) {
@@ -39,8 +45,43 @@ public final class Events {
         byType.computeIfAbsent(type, t -> new CopyOnWriteArrayList<>()).add(subscription);
     }
 
-    /** Records {@code event} for each of its subscribers, inside the caller's transaction. */
+    /**
+     * Tells {@code listener}, on this instance, of every {@code type} event once the transaction that
+     * published it has committed; never if it rolls back. Not stored and not retried: for reactions
+     * that may be lost with the instance. One that must happen is an outbox {@link #subscribe}r.
+     *
+     * <p>The moment is the commit of the handle the event was published on. For a request with an
+     * {@code Idempotency-Key} that is the request's one transaction (every module call joins it, see
+     * {@code platform.idempotency.RequestTransaction}), so the listener runs once the request's
+     * writes and its key's record are committed together; otherwise it is the module's own
+     * transaction. A listener that throws fails that commit's caller after the commit: keep it small.
+     */
+    public <E extends DomainEvent> void afterCommit(Class<E> type, Consumer<? super E> listener) {
+        listeners
+                .computeIfAbsent(type, t -> new CopyOnWriteArrayList<>())
+                .add(event -> listener.accept(type.cast(event)));
+    }
+
+    /**
+     * Records {@code event} for each of its subscribers, inside the caller's transaction, and has its
+     * {@link #afterCommit} listeners told when that transaction commits. Publish as the last step of
+     * the transaction: Jdbi keeps after-commit callbacks through a rollback to a savepoint.
+     */
     public void publish(Handle handle, DomainEvent event) {
+        store(handle, event);
+        List<Consumer<DomainEvent>> local = listeners.getOrDefault(event.getClass(), List.of());
+        if (local.isEmpty()) {
+            return;
+        }
+        Runnable tell = () -> local.forEach(listener -> listener.accept(event));
+        if (handle.isInTransaction()) {
+            handle.afterCommit(tell);
+        } else {
+            tell.run(); // the handle auto-commits: the change is already committed
+        }
+    }
+
+    private void store(Handle handle, DomainEvent event) {
         List<Subscription<?>> subscribers = byType.getOrDefault(event.getClass(), List.of());
         if (subscribers.isEmpty()) {
             return;

@@ -2,7 +2,7 @@ package io.conduit.platform.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.conduit.platform.DomainEvent;
-import io.conduit.platform.http.Json;
+import io.conduit.platform.json.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -8,6 +8,7 @@ import io.conduit.platform.NotFound;
 import io.conduit.platform.RootCause;
 import io.conduit.platform.Unauthorized;
 import io.conduit.platform.Unavailable;
+import io.conduit.platform.json.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

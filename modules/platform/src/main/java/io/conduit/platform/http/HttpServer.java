@@ -1,6 +1,7 @@
 package io.conduit.platform.http;
 
 import io.conduit.platform.idempotency.IdempotencyStore;
+import io.conduit.platform.json.Json;
 import io.conduit.platform.redis.RateLimiter;
 import io.conduit.platform.redis.Redis;
 import io.javalin.Javalin;
@@ -74,7 +75,7 @@ public final class HttpServer {
             config.routes.before(cors::apply);
             config.routes.beforeMatched(authentication::apply);
             config.routes.beforeMatched(rateLimiting::apply);
-            config.routes.beforeMatched(StorableText::checkParameters);
+            config.routes.beforeMatched(Requests::checkParameters);
             config.routes.beforeMatched(Requests::requireJsonBody);
             config.routes.beforeMatched(idempotency::begin);
             config.routes.after(HttpServer::jsonWithCharset);

@@ -3,19 +3,17 @@ package io.conduit.platform.http;
 import io.conduit.platform.redis.RateLimitPolicy;
 import io.conduit.platform.redis.RateLimiter;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Applies {@link RateLimits} to matched routes (after authentication, so a signed-in caller is
- * counted per user). Every limited response carries {@code RateLimit} and {@code RateLimit-Policy};
+ * Applies the server-wide {@link RateLimits} and the {@link RouteLimits} a module attached to the
+ * matched route (after authentication, so a signed-in caller is counted per user). Every limited response carries {@code RateLimit} and {@code RateLimit-Policy};
  * one over the limit is 429 with {@code Retry-After}.
  */
 final class RateLimiting {
@@ -42,15 +40,8 @@ final class RateLimiting {
         } else {
             hit(verdicts, limits.anonymous(), "ip:" + ctx.ip());
         }
-        if (ctx.method() == HandlerType.POST && route.endsWith("/users/login")) {
-            hit(verdicts, limits.loginPerAddress(), "ip:" + ctx.ip());
-            String account = accountOf(ctx);
-            if (account != null) {
-                hit(verdicts, limits.loginPerAccount(), "account:" + account);
-                hit(verdicts, limits.loginPerAccountAndAddress(), "account:" + account + ":ip:" + ctx.ip());
-            }
-        } else if (ctx.method() == HandlerType.POST && route.endsWith("/users")) {
-            hit(verdicts, limits.registrationPerAddress(), "ip:" + ctx.ip());
+        if (endpoint != null) {
+            hitRouteLimits(verdicts, endpoint.metadata(RouteLimits.class), ctx);
         }
         if (verdicts.isEmpty()) {
             return;
@@ -82,6 +73,19 @@ final class RateLimiting {
         }
     }
 
+    /** The limits the route's module attached, each for the subject it names for this request. */
+    private void hitRouteLimits(List<RateLimiter.Verdict> verdicts, @Nullable RouteLimits own, Context ctx) {
+        if (own == null) {
+            return;
+        }
+        for (RouteLimits.Limit limit : own.limits()) {
+            String subject = limit.subject().apply(ctx);
+            if (subject != null) {
+                verdicts.add(limiter.hit(limit.policy(), subject));
+            }
+        }
+    }
+
     private static String policyHeader(List<RateLimiter.Verdict> verdicts) {
         var parts = new ArrayList<String>();
         for (var verdict : verdicts) {
@@ -90,17 +94,5 @@ final class RateLimiting {
                             + verdict.policy().window().toSeconds());
         }
         return String.join(", ", parts);
-    }
-
-    /** The login's email, lower-cased, read without consuming the body for the handler. */
-    private static @Nullable String accountOf(Context ctx) {
-        try {
-            var node = Json.mapper().readTree(ctx.bodyAsBytes()).path("user").path("email");
-            return node.isTextual() && !node.textValue().isBlank()
-                    ? node.textValue().strip().toLowerCase(Locale.ROOT)
-                    : null;
-        } catch (java.io.IOException | RuntimeException e) {
-            return null;
-        }
     }
 }

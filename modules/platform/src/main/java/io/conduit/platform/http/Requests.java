@@ -1,8 +1,12 @@
 package io.conduit.platform.http;
 
 import io.conduit.platform.Unauthorized;
+import io.conduit.platform.json.Json;
+import io.conduit.platform.json.StorableText;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** What handlers read off a request: the caller and the JSON body. */
@@ -46,6 +50,17 @@ public final class Requests {
         if (!media.equals("application/json")) {
             throw new HttpResponseException(415, "must be application/json");
         }
+    }
+
+    /** Before-handler: every query and path parameter of a matched route is text PostgreSQL can store. */
+    static void checkParameters(Context ctx) {
+        for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
+            StorableText.check(param.getKey(), param.getKey());
+            for (String value : param.getValue()) {
+                StorableText.check(param.getKey(), value);
+            }
+        }
+        ctx.pathParamMap().forEach(StorableText::check);
     }
 
     /** The JSON body as {@code type}; 422 when it is missing, malformed or wrongly typed. */

@@ -1,7 +1,6 @@
 package io.conduit.platform.http;
 
 import io.conduit.platform.Unavailable;
-import io.conduit.platform.idempotency.RequestTransaction;
 import io.conduit.platform.redis.ContentVersion;
 import io.javalin.http.Handler;
 import io.micrometer.core.instrument.Counter;
@@ -12,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An in-process cache of anonymous GET responses (tags, single articles, article lists), valid
- * across instances through the shared {@link ContentVersion}: writers call {@link #invalidate()}
- * after their transaction commits, every cached read first asks Redis for the current version (one
+ * across instances through the shared {@link ContentVersion}: {@link #invalidate()} runs after each
+ * committed write that anonymous readers could see, every cached read first asks Redis for the current version (one
  * GET, far cheaper than the SQL it saves). Read before the data and bumped after the commit, the
  * version never lets a response older than a committed write be served: a caller sees its own write
  * on any instance. Signed-in callers are never served from it (their responses are personal).
@@ -75,16 +74,12 @@ public final class ResponseCache {
     }
 
     /**
-     * Called after a write that anonymous readers could see. The version moves once the write is
-     * committed: a keyed request commits only when its response is ready ({@link
-     * RequestTransaction}), and a bump before that would let another instance cache the old data
-     * under the new version.
+     * Moves the version, once a write that anonymous readers could see is committed: the composition
+     * root calls it from an after-commit listener of the domain events that announce such writes. A
+     * bump before the commit (a keyed request commits only when its response is ready) would let
+     * another instance cache the old data under the new version.
      */
     public void invalidate() {
-        RequestTransaction.afterCommit(this::bump);
-    }
-
-    private void bump() {
         try {
             version.bump();
         } catch (Unavailable e) {

@@ -12,30 +12,18 @@ import org.jspecify.annotations.Nullable;
  * useHandle}, {@code inTransaction} and {@code useTransaction} of any module joins it (Jdbi's
  * handle scope), so whatever a module writes, with or without a transaction of its own, commits
  * together with the key's record or not at all. Modules cannot forget to take part: they never see
- * this class.
+ * this class. What they ask to run after their commit (Jdbi's {@code Handle.afterCommit}, which
+ * {@code Events.afterCommit} listeners use) runs once this transaction commits, and not at all
+ * when it rolls back.
  *
  * <p>Each such call runs inside a savepoint, so a module that catches a failed statement (a unique
  * violation it retries, say) finds the transaction usable, as it would with a transaction of its
  * own.
  */
-public final class RequestTransaction {
+final class RequestTransaction {
     private static final ThreadLocal<@Nullable Bound> CURRENT = new ThreadLocal<>();
 
     private RequestTransaction() {}
-
-    /**
-     * Runs {@code action} once the writes of the current request are committed: at the commit of its
-     * request transaction if one is bound to this thread (a rollback drops it), otherwise now, since
-     * without one every module transaction has committed when it returns.
-     */
-    public static void afterCommit(Runnable action) {
-        Bound bound = CURRENT.get();
-        if (bound == null) {
-            action.run();
-        } else {
-            bound.handle().afterCommit(action);
-        }
-    }
 
     static void bind(Jdbi jdbi, Handle handle) {
         CURRENT.set(new Bound(handle, new int[1]));

@@ -1,23 +1,21 @@
-package io.conduit.platform.http;
+package io.conduit.platform.json;
 
 import io.conduit.platform.Invalid;
-import io.javalin.http.Context;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Text PostgreSQL cannot store is refused at the edge, for every module at once: U+0000 (a
  * {@code text} column rejects it) and lone UTF-16 surrogates (they have no UTF-8 form). Request
- * bodies are checked as they are parsed ({@link Json}); query and path parameters before any
- * handler runs. Either way the answer is 422 naming the field, never a 500 from the database.
+ * bodies are checked as they are parsed ({@link Json}); query and path parameters by the HTTP server
+ * before any handler runs. Either way the answer is 422 naming the field, never a 500 from the
+ * database.
  */
-final class StorableText {
+public final class StorableText {
     static final String MESSAGE = "contains a character that can't be stored (U+0000 or a lone surrogate)";
 
     private StorableText() {}
 
     /** Throws {@link Invalid} naming {@code field} when {@code value} cannot be stored. */
-    static void check(String field, String value) {
+    public static void check(String field, String value) {
         if (!storable(value)) {
             throw new Invalid(field, MESSAGE);
         }
@@ -39,16 +37,5 @@ final class StorableText {
             }
         }
         return true;
-    }
-
-    /** Before-handler: every query and path parameter of a matched route. */
-    static void checkParameters(Context ctx) {
-        for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
-            check(param.getKey(), param.getKey());
-            for (String value : param.getValue()) {
-                check(param.getKey(), value);
-            }
-        }
-        ctx.pathParamMap().forEach(StorableText::check);
     }
 }

@@ -1,4 +1,4 @@
-package io.conduit.platform.http;
+package io.conduit.platform.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package io.conduit.platform.http;
+package io.conduit.platform.json;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
