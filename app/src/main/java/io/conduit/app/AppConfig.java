@@ -2,11 +2,11 @@ package io.conduit.app;
 
 import io.conduit.identity.AccountLimits;
 import io.conduit.identity.IdentitySettings;
-import io.conduit.platform.events.OutboxSettings;
-import io.conduit.platform.http.HttpSettings;
-import io.conduit.platform.http.RateLimits;
-import io.conduit.platform.idempotency.IdempotencySettings;
-import io.conduit.platform.redis.RedisSettings;
+import io.conduit.runtime.events.OutboxSettings;
+import io.conduit.runtime.http.HttpSettings;
+import io.conduit.runtime.http.RateLimits;
+import io.conduit.runtime.idempotency.IdempotencySettings;
+import io.conduit.runtime.redis.RedisSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

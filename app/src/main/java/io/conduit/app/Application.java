@@ -7,17 +7,18 @@ import io.conduit.articles.ArticlesModule;
 import io.conduit.comments.CommentsModule;
 import io.conduit.identity.IdentityModule;
 import io.conduit.identity.UserUpdated;
+import io.conduit.platform.DomainModule;
 import io.conduit.platform.events.Events;
-import io.conduit.platform.events.OutboxRelay;
-import io.conduit.platform.http.HealthCheck;
 import io.conduit.platform.http.HttpModule;
-import io.conduit.platform.http.HttpServer;
-import io.conduit.platform.http.ResponseCache;
-import io.conduit.platform.idempotency.CommitObserver;
-import io.conduit.platform.idempotency.IdempotencyStore;
-import io.conduit.platform.redis.ContentVersion;
-import io.conduit.platform.redis.Redis;
 import io.conduit.profiles.ProfilesModule;
+import io.conduit.runtime.events.OutboxRelay;
+import io.conduit.runtime.http.HealthCheck;
+import io.conduit.runtime.http.HttpServer;
+import io.conduit.runtime.http.ResponseCache;
+import io.conduit.runtime.idempotency.CommitObserver;
+import io.conduit.runtime.idempotency.IdempotencyStore;
+import io.conduit.runtime.redis.ContentVersion;
+import io.conduit.runtime.redis.RedisClient;
 import io.micrometer.core.instrument.binder.commonspool2.CommonsObjectPool2Metrics;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -71,7 +72,7 @@ final class Application {
             Database.migrate(dataSource);
             var jdbi = Jdbi.create(dataSource);
             jdbi.setSqlLogger(new StatementCounter());
-            var redis = new Redis(config.redis(), registry);
+            var redis = new RedisClient(config.redis(), registry);
             resources.add(redis);
             resources.add(RotatedCredentials.follow(
                     config.credentialFiles(),
@@ -90,7 +91,10 @@ final class Application {
             var identity = IdentityModule.create(jdbi, redis, config.identity(), events, clock, registry);
             var profiles = ProfilesModule.create(jdbi, identity.users(), clock);
             var articles = ArticlesModule.create(jdbi, events, profiles.profiles(), identity.users(), cache, clock);
-            var comments = CommentsModule.create(jdbi, events, articles.articles(), profiles.profiles(), clock);
+            var comments = CommentsModule.create(jdbi, articles.articles(), profiles.profiles(), clock);
+            List<DomainModule> domain = List.of(identity, profiles, articles, comments);
+            Modules.checkCreated(domain);
+            domain.forEach(module -> module.subscriptions().forEach(events::subscribe));
             resources.add(OutboxRelay.start(jdbi, events, config.outbox(), registry));
 
             var checks = List.of(

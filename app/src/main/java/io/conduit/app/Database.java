@@ -4,8 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.util.DriverDataSource;
+import io.conduit.platform.ModuleDescriptor;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.List;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -13,7 +13,6 @@ import org.flywaydb.core.Flyway;
 /** The PostgreSQL pool and the migrations, schema by schema. */
 final class Database {
     /** Every module's schema, in dependency order; each keeps its own Flyway history table. */
-    static final List<String> SCHEMAS = List.of("platform", "identity", "profiles", "articles", "comments");
     /** Hikari's least: its check of an idle connection before handing it out gives up after this. */
     private static final long VALIDATION_TIMEOUT_MILLIS = 250;
 
@@ -68,14 +67,17 @@ final class Database {
         return new DriverDataSource(settings.url(), null, properties, settings.user(), settings.password());
     }
 
-    /** Migrates each module's schema from {@code classpath:db/<schema>}. Safe with many instances. */
+    /**
+     * Migrates the kernel's schema and each module's (from its description: {@code
+     * classpath:db/<schema>}, its own Flyway history in that schema). Safe with many instances.
+     */
     static void migrate(DataSource dataSource) {
-        for (String schema : SCHEMAS) {
+        for (ModuleDescriptor module : Modules.schemas()) {
             Flyway.configure()
                     .dataSource(dataSource)
-                    .schemas(schema)
+                    .schemas(module.schema())
                     .createSchemas(true)
-                    .locations("classpath:db/" + schema)
+                    .locations(module.migrations())
                     .load()
                     .migrate();
         }

@@ -3,7 +3,7 @@ package io.conduit.app;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
-import io.conduit.platform.http.RequestStats;
+import io.conduit.runtime.http.RequestStats;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;

@@ -1,6 +1,6 @@
 package io.conduit.app;
 
-import io.conduit.platform.http.RequestStats;
+import io.conduit.runtime.http.RequestStats;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.StatementContext;
 

@@ -1,6 +1,6 @@
 package io.conduit.app;
 
-import io.conduit.platform.idempotency.CommitObserver;
+import io.conduit.runtime.idempotency.CommitObserver;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;

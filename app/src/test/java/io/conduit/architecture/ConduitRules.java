@@ -18,26 +18,44 @@ import com.tngtech.archunit.lang.CompositeArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.GeneralCodingRules;
+import io.conduit.app.Modules;
+import io.conduit.platform.ModuleDescriptor;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 
 /**
- * The module rules of STYLE.md section 3, written once over a root package so that the same rules
- * check the product ({@code io.conduit}) and the deliberately broken fixtures ({@code fixture.conduit}).
+ * The module rules of docs/architecture.md ("The rules the build enforces"), written once over a
+ * root package so that the same rules check the product ({@code io.conduit}) and the deliberately
+ * broken fixtures ({@code fixture.conduit}). The modules and the dependencies they may have come
+ * from the module descriptions ({@link Modules#ALL}), not from a list of their own.
  */
 final class ConduitRules {
-    static final List<String> DOMAIN_MODULES = List.of("identity", "profiles", "articles", "comments");
+    static final List<String> DOMAIN_MODULES =
+            Modules.ALL.stream().map(ModuleDescriptor::name).toList();
 
-    /** The allowed module dependencies (the DAG of STYLE.md section 1); platform is allowed to all. */
-    static final Map<String, Set<String>> ALLOW = Map.of(
-            "platform", Set.of(),
-            "identity", Set.of("platform"),
-            "profiles", Set.of("platform", "identity"),
-            "articles", Set.of("platform", "identity", "profiles"),
-            "comments", Set.of("platform", "identity", "profiles", "articles"));
+    /**
+     * The allowed module dependencies: each domain module the modules its descriptor uses and the
+     * kernel; the runtime only the kernel; the kernel nothing. Only app may use the runtime.
+     */
+    static final Map<String, Set<String>> ALLOW = allowed();
+
+    private static Map<String, Set<String>> allowed() {
+        var allow = new LinkedHashMap<String, Set<String>>();
+        allow.put("platform", Set.of());
+        allow.put("runtime", Set.of("platform"));
+        for (ModuleDescriptor m : Modules.ALL) {
+            var uses = new HashSet<>(m.uses());
+            uses.add("platform");
+            allow.put(m.name(), Set.copyOf(uses));
+        }
+        return Collections.unmodifiableMap(allow);
+    }
 
     private final String root;
 
@@ -94,7 +112,7 @@ final class ConduitRules {
                     }
                     boolean hidden = !target.getModifiers().contains(JavaModifier.PUBLIC)
                             || target.getPackageName().contains(".internal");
-                    boolean subPackageOfDomainModule = !module.equals("platform")
+                    boolean subPackageOfDomainModule = DOMAIN_MODULES.contains(module)
                             && !target.getPackageName().equals(base);
                     return hidden || subPackageOfDomainModule;
                 }
@@ -125,26 +143,37 @@ final class ConduitRules {
     /** R5: frameworks stay at the edges. */
     ArchRule frameworksAtTheEdges() {
         return CompositeArchRule.of(List.of(
-                        onlyIn("io.javalin..", "Routes|Module", root + ".platform.http..", root + ".app.."),
+                        onlyIn(
+                                "io.javalin..",
+                                "Routes|Module",
+                                root + ".platform.http..",
+                                root + ".runtime.http..",
+                                root + ".app.."),
                         onlyIn(
                                 "org.jdbi..",
                                 "Repository|Service|Module",
                                 root + ".platform.events..",
-                                root + ".platform.idempotency..",
+                                root + ".runtime.events..",
+                                root + ".runtime.idempotency..",
                                 root + ".app.."),
-                        onlyIn("redis.clients..", "SessionStore", root + ".platform.redis..", root + ".app.."),
+                        onlyIn(
+                                "redis.clients..",
+                                "SessionStore",
+                                root + ".platform.redis..",
+                                root + ".runtime.redis..",
+                                root + ".app.."),
                         onlyIn("com.zaxxer.hikari..", "", root + ".app.."),
                         onlyIn("org.flywaydb..", "", root + ".app.."),
                         // platform.json is the one mapper; platform.events stores event payloads as JSON
-                        // (serialization is outbox mechanics); platform.http reads and writes bodies.
+                        // (serialization is outbox mechanics); runtime.http reads and writes bodies.
                         onlyIn(
                                 "com.fasterxml.jackson..",
                                 "Json",
                                 root + ".platform.json..",
-                                root + ".platform.http..",
                                 root + ".platform.events..",
+                                root + ".runtime..",
                                 root + ".app..")))
-                .as("R5 Javalin, Jdbi, Jedis, Hikari, Flyway and Jackson only where STYLE.md allows them");
+                .as("R5 Javalin, Jdbi, Jedis, Hikari, Flyway and Jackson only at the edges");
     }
 
     /** R6: events are records in a module's root package. */
@@ -178,10 +207,11 @@ final class ConduitRules {
                         "R7 no standard streams, no generic exceptions, no java.util.logging, private static final loggers");
     }
 
-    /** R8: platform depends on no other module. */
+    /** R8: the kernel depends on no other module, the runtime included. */
     ArchRule platformStaysTechnical() {
         var others = new ArrayList<String>();
         DOMAIN_MODULES.forEach(m -> others.add(root + "." + m + ".."));
+        others.add(root + ".runtime..");
         others.add(root + ".app..");
         return noClasses()
                 .that()
@@ -190,10 +220,10 @@ final class ConduitRules {
                 .dependOnClassesThat()
                 .resideInAnyPackage(others.toArray(String[]::new))
                 .allowEmptyShould(true)
-                .as("R8 platform depends on no io.conduit module");
+                .as("R8 the platform kernel depends on no io.conduit module");
     }
 
-    /** R9 (DESIGN.md rule 4): facades and their records expose no Javalin, Jdbi, Jedis or SQL types. */
+    /** R9: facades and their records expose no Javalin, Jdbi, Jedis or SQL types. */
     ArchRule frameworkFreeFaces() {
         var frameworks =
                 resideInAnyPackage("io.javalin..", "org.jdbi..", "redis.clients..", "java.sql..", "javax.sql..");

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Articles, favorites, lists, the feed and tags, as openapi.yml and CONTRACT-NOTES say. */
+/** Articles, favorites, lists, the feed and tags, as the API document (openapi.json) says. */
 class ArticlesApiIT {
     private static final String TIMESTAMP = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
     private static TestApp app;

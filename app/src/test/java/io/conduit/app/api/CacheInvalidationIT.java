@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conduit.app.TestApp;
 import io.conduit.app.TestServices;
-import io.conduit.platform.idempotency.Claim;
-import io.conduit.platform.idempotency.CommitObserver;
+import io.conduit.runtime.idempotency.Claim;
+import io.conduit.runtime.idempotency.CommitObserver;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conduit.app.TestApp;
-import io.conduit.platform.idempotency.Claim;
-import io.conduit.platform.idempotency.CommitObserver;
+import io.conduit.runtime.idempotency.Claim;
+import io.conduit.runtime.idempotency.CommitObserver;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;

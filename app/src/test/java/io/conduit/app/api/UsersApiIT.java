@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Registration, login, current user and update, over HTTP, as openapi.yml and CONTRACT-NOTES say. */
+/** Registration, login, current user and update, over HTTP, as the API document (openapi.json) says. */
 class UsersApiIT {
     private static TestApp app;
     private static Http http;

@@ -1,9 +1,9 @@
 package io.conduit.articles;
 
 import io.conduit.platform.http.Access;
+import io.conduit.platform.http.AnonymousCache;
 import io.conduit.platform.http.Caller;
 import io.conduit.platform.http.Requests;
-import io.conduit.platform.http.ResponseCache;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
 /** {@code /articles}, {@code /articles/feed}, {@code /articles/{slug}}, favorites and {@code /tags}. */
 final class ArticleRoutes {
     private final ArticleService articles;
-    private final ResponseCache cache;
+    private final AnonymousCache cache;
 
-    ArticleRoutes(ArticleService articles, ResponseCache cache) {
+    ArticleRoutes(ArticleService articles, AnonymousCache cache) {
         this.articles = articles;
         this.cache = cache;
     }

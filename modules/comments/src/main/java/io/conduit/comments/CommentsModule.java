@@ -2,31 +2,51 @@ package io.conduit.comments;
 
 import io.conduit.articles.ArticleDeleted;
 import io.conduit.articles.Articles;
-import io.conduit.platform.events.Events;
+import io.conduit.platform.DomainModule;
+import io.conduit.platform.ModuleDescriptor;
+import io.conduit.platform.events.Subscription;
 import io.conduit.platform.http.HttpModule;
 import io.conduit.profiles.Profiles;
 import io.javalin.config.RoutesConfig;
 import java.time.Clock;
+import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 
 /** Wiring of the comments module; it removes an article's comments when the article is deleted. */
-public final class CommentsModule implements HttpModule {
+public final class CommentsModule implements DomainModule, HttpModule {
+    /** This module, described once: name, schema, the modules it uses, the events it consumes. */
+    public static final ModuleDescriptor DESCRIPTOR = new ModuleDescriptor(
+            "comments", "comments", List.of("profiles", "articles"), List.of(ArticleDeleted.class));
+
     /** The outbox subscriber name: it keys stored deliveries, so it never changes. */
     static final String PURGE_ON_ARTICLE_DELETED = "comments.purge-on-article-deleted";
 
     private final CommentRoutes routes;
+    private final CommentRepository repository;
 
-    private CommentsModule(CommentRoutes routes) {
+    private CommentsModule(CommentRoutes routes, CommentRepository repository) {
         this.routes = routes;
+        this.repository = repository;
     }
 
-    public static CommentsModule create(Jdbi jdbi, Events events, Articles articles, Profiles profiles, Clock clock) {
+    public static CommentsModule create(Jdbi jdbi, Articles articles, Profiles profiles, Clock clock) {
         var repository = new CommentRepository();
-        events.subscribe(
+        return new CommentsModule(
+                new CommentRoutes(new CommentService(jdbi, repository, articles, profiles, clock)), repository);
+    }
+
+    /** Removes an article's comments once it is deleted (idempotent: delivered at least once). */
+    @Override
+    public List<Subscription<?>> subscriptions() {
+        return List.of(new Subscription<>(
                 ArticleDeleted.class,
                 PURGE_ON_ARTICLE_DELETED,
-                (h, event) -> repository.deleteAllFor(h, event.articleId()));
-        return new CommentsModule(new CommentRoutes(new CommentService(jdbi, repository, articles, profiles, clock)));
+                (h, event) -> repository.deleteAllFor(h, event.articleId())));
+    }
+
+    @Override
+    public ModuleDescriptor descriptor() {
+        return DESCRIPTOR;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.conduit.identity;
 
+import io.conduit.platform.DomainModule;
+import io.conduit.platform.ModuleDescriptor;
 import io.conduit.platform.events.Events;
 import io.conduit.platform.http.Authenticator;
 import io.conduit.platform.http.Caller;
@@ -8,10 +10,15 @@ import io.conduit.platform.redis.Redis;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 
 /** Wiring of the identity module: the composition root creates it and asks for its faces. */
-public final class IdentityModule implements HttpModule {
+public final class IdentityModule implements DomainModule, HttpModule {
+    /** This module, described once: name, schema, the modules it uses, the events it consumes. */
+    public static final ModuleDescriptor DESCRIPTOR =
+            new ModuleDescriptor("identity", "identity", List.of(), List.of());
+
     private final UserService service;
     private final SessionStore sessions;
     private final UserRoutes routes;
@@ -43,6 +50,11 @@ public final class IdentityModule implements HttpModule {
     /** Resolves session tokens for the HTTP kernel. */
     public Authenticator authenticator() {
         return token -> sessions.find(token).map(user -> new Caller(user, token));
+    }
+
+    @Override
+    public ModuleDescriptor descriptor() {
+        return DESCRIPTOR;
     }
 
     @Override

@@ -1,13 +1,20 @@
 package io.conduit.profiles;
 
 import io.conduit.identity.Users;
+import io.conduit.platform.DomainModule;
+import io.conduit.platform.ModuleDescriptor;
 import io.conduit.platform.http.HttpModule;
 import io.javalin.config.RoutesConfig;
 import java.time.Clock;
+import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 
 /** Wiring of the profiles module. */
-public final class ProfilesModule implements HttpModule {
+public final class ProfilesModule implements DomainModule, HttpModule {
+    /** This module, described once: name, schema, the modules it uses, the events it consumes. */
+    public static final ModuleDescriptor DESCRIPTOR =
+            new ModuleDescriptor("profiles", "profiles", List.of("identity"), List.of());
+
     private final ProfileService service;
     private final ProfileRoutes routes;
 
@@ -22,6 +29,11 @@ public final class ProfilesModule implements HttpModule {
 
     public Profiles profiles() {
         return service;
+    }
+
+    @Override
+    public ModuleDescriptor descriptor() {
+        return DESCRIPTOR;
     }
 
     @Override

@@ -38,11 +38,17 @@ public final class Events {
     }
 
     public <E extends DomainEvent> void subscribe(Class<E> type, String name, EventHandler<E> handler) {
-        var subscription = new Subscription<>(type, name, handler);
+        subscribe(new Subscription<>(type, name, handler));
+    }
+
+    /** Registers {@code subscription}: each event of its type is delivered to it at least once. */
+    public void subscribe(Subscription<?> subscription) {
+        String name = subscription.name();
         if (byName.putIfAbsent(name, subscription) != null) {
             throw new IllegalStateException("two subscribers are named " + name);
         }
-        byType.computeIfAbsent(type, t -> new CopyOnWriteArrayList<>()).add(subscription);
+        byType.computeIfAbsent(subscription.type(), t -> new CopyOnWriteArrayList<>())
+                .add(subscription);
     }
 
     /**
@@ -99,11 +105,13 @@ public final class Events {
         batch.execute();
     }
 
-    Optional<Subscription<?>> subscription(String name) {
+    /** The subscriber named {@code name}, for the outbox relay. */
+    public Optional<Subscription<?>> subscription(String name) {
         return Optional.ofNullable(byName.get(name));
     }
 
-    Clock clock() {
+    /** The clock events are stamped with, for the outbox relay. */
+    public Clock clock() {
         return clock;
     }
 

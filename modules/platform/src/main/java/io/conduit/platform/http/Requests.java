@@ -11,7 +11,10 @@ import java.util.Optional;
 
 /** What handlers read off a request: the caller and the JSON body. */
 public final class Requests {
-    static final String CALLER = "conduit.caller";
+    /** The request attribute that holds the authenticated {@link Caller} (set by the runtime). */
+    public static final String CALLER = "conduit.caller";
+    /** The request attribute that marks a response as carrying a credential (never replayed). */
+    public static final String CONFIDENTIAL = "conduit.idempotency.confidential";
 
     private Requests() {}
 
@@ -30,7 +33,7 @@ public final class Requests {
      * was carried out (409) instead of getting the token again.
      */
     public static void carriesCredentials(Context ctx) {
-        ctx.attribute(Idempotency.CONFIDENTIAL_ATTRIBUTE, Boolean.TRUE);
+        ctx.attribute(CONFIDENTIAL, Boolean.TRUE);
     }
 
     /**
@@ -40,7 +43,7 @@ public final class Requests {
      * cross-site requests out of every write. Requests without a body (favorite, follow, logout)
      * need no type.
      */
-    static void requireJsonBody(Context ctx) {
+    public static void requireJsonBody(Context ctx) {
         boolean hasBody = ctx.contentLength() > 0 || ctx.header("Transfer-Encoding") != null;
         if (!hasBody) {
             return;
@@ -53,7 +56,7 @@ public final class Requests {
     }
 
     /** Before-handler: every query and path parameter of a matched route is text PostgreSQL can store. */
-    static void checkParameters(Context ctx) {
+    public static void checkParameters(Context ctx) {
         for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
             StorableText.check(param.getKey(), param.getKey());
             for (String value : param.getValue()) {

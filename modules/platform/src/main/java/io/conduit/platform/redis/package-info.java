@@ -1,4 +1,4 @@
-/** Redis access for every module: one pool with explicit timeouts, failures turned into 503s. */
+/** Redis as modules see it (the {@link io.conduit.platform.redis.Redis} port) and rate-limit policies. */
 @NullMarked
 package io.conduit.platform.redis;
 
