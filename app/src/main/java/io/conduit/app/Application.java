@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.conduit.articles.ArticlesModule;
 import io.conduit.comments.CommentsModule;
 import io.conduit.identity.IdentityModule;
+import io.conduit.platform.database.UtcInstants;
 import io.conduit.platform.events.Events;
 import io.conduit.platform.events.OutboxRelay;
 import io.conduit.platform.http.HealthCheck;
@@ -66,7 +67,7 @@ final class Application {
             HikariDataSource dataSource = Database.pool(config.database(), registry);
             resources.add(dataSource);
             Database.migrate(dataSource);
-            var jdbi = Jdbi.create(dataSource);
+            var jdbi = Jdbi.create(dataSource).installPlugin(new UtcInstants());
             jdbi.setSqlLogger(new StatementCounter());
             var redis = new Redis(config.redis(), registry);
             resources.add(redis);

@@ -126,9 +126,11 @@ final class ConduitRules {
     ArchRule frameworksAtTheEdges() {
         return CompositeArchRule.of(List.of(
                         onlyIn("io.javalin..", "Routes|Module", root + ".platform.http..", root + ".app.."),
+                        // platform.database is the Jdbi setup every Jdbi gets (the Instant <-> timestamptz mapping).
                         onlyIn(
                                 "org.jdbi..",
                                 "Repository|Service|Module",
+                                root + ".platform.database..",
                                 root + ".platform.events..",
                                 root + ".platform.idempotency..",
                                 root + ".app.."),

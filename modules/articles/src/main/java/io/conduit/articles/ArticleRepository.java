@@ -1,12 +1,11 @@
 package io.conduit.articles;
 
 import io.conduit.platform.UserId;
+import io.conduit.platform.database.UtcInstants;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -201,7 +200,7 @@ final class ArticleRepository {
                 .bind("description", article.description())
                 .bind("body", article.body())
                 .bind("author", author.value())
-                .bind("now", utc(now))
+                .bind("now", now)
                 .mapTo(Long.class)
                 .one();
         addTags(h, new ArticleId(id), article.tags(), now);
@@ -217,7 +216,7 @@ final class ArticleRepository {
                 .bind("title", title)
                 .bind("description", description)
                 .bind("body", body)
-                .bind("updatedAt", utc(updatedAt))
+                .bind("updatedAt", updatedAt)
                 .execute();
     }
 
@@ -229,7 +228,7 @@ final class ArticleRepository {
         h.createUpdate(ADD_TAGS)
                 .bind("id", id.value())
                 .bindArray("tags", String.class, (Object[]) sorted)
-                .bind("createdAt", utc(createdAt))
+                .bind("createdAt", createdAt)
                 .execute();
         h.createUpdate(COUNT_TAGS_UP)
                 .bindArray("tags", String.class, (Object[]) sorted)
@@ -270,7 +269,7 @@ final class ArticleRepository {
         h.createUpdate(FAVORITE)
                 .bind("id", id.value())
                 .bind("user", user.value())
-                .bind("now", utc(now))
+                .bind("now", now)
                 .execute();
     }
 
@@ -285,10 +284,6 @@ final class ArticleRepository {
         return viewer.map(UserId::value).orElse(0L);
     }
 
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
-
     private static ArticleRow row(ResultSet rs, StatementContext ctx) throws SQLException {
         return new ArticleRow(
                 new ArticleId(rs.getLong("id")),
@@ -297,8 +292,8 @@ final class ArticleRepository {
                 rs.getString("description"),
                 rs.getString("body"),
                 new UserId(rs.getLong("author_id")),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
+                UtcInstants.column(rs, "created_at"),
+                UtcInstants.column(rs, "updated_at"),
                 strings(rs.getArray("tags")),
                 rs.getLong("favorites_count"),
                 rs.getBoolean("favorited"));

@@ -2,14 +2,13 @@ package io.conduit.platform.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.conduit.platform.DomainEvent;
+import io.conduit.platform.database.UtcInstants;
 import io.conduit.platform.http.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -176,12 +175,10 @@ public final class OutboxRelay implements AutoCloseable {
             h.createQuery(LAG)
                     .map((rs, ctx) -> {
                         pending.set(rs.getLong("pending"));
-                        OffsetDateTime oldest = rs.getObject("oldest", OffsetDateTime.class);
+                        Instant oldest = UtcInstants.nullableColumn(rs, "oldest");
                         long age = oldest == null
                                 ? 0
-                                : Duration.between(
-                                                oldest.toInstant(),
-                                                events.clock().instant())
+                                : Duration.between(oldest, events.clock().instant())
                                         .toSeconds();
                         oldestAgeSeconds.set(Math.max(0, age));
                         return true;
@@ -203,9 +200,8 @@ public final class OutboxRelay implements AutoCloseable {
         return Counter.builder(name).tag("subscriber", subscriber).register(registry);
     }
 
-    private OffsetDateTime now() {
-        Instant instant = events.clock().instant();
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    private Instant now() {
+        return events.clock().instant();
     }
 
     @Override
