@@ -1,9 +1,9 @@
 package io.conduit.identity;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.platform.Invalid;
 import io.conduit.platform.Violations;
+import io.conduit.platform.http.JsonFields;
 import org.jspecify.annotations.Nullable;
 
 /** The wire format of {@code /api/users} and {@code /api/user}: {@code {"user": {...}}}. */
@@ -61,40 +61,12 @@ final class UserJson {
             throw new Invalid("user", Invalid.BLANK);
         }
         var v = new Violations();
-        String username = required(v, user, "username");
-        String email = required(v, user, "email");
-        String password = required(v, user, "password");
-        String bio = clearable(v, user, "bio");
-        String image = clearable(v, user, "image");
+        String username = JsonFields.requiredText(v, user, "username");
+        String email = JsonFields.requiredText(v, user, "email");
+        String password = JsonFields.requiredText(v, user, "password");
+        String bio = JsonFields.clearableText(v, user, "bio");
+        String image = JsonFields.clearableText(v, user, "image");
         v.throwIfAny();
         return new UserChanges(username, email, password, user.has("bio"), bio, user.has("image"), image);
-    }
-
-    private static @Nullable String required(Violations v, ObjectNode user, String field) {
-        JsonNode node = user.get(field);
-        if (node == null) {
-            return null;
-        }
-        if (node.isNull()) {
-            v.add(field, Invalid.BLANK);
-            return null;
-        }
-        if (!node.isTextual()) {
-            v.add(field, "has the wrong type");
-            return null;
-        }
-        return node.textValue();
-    }
-
-    private static @Nullable String clearable(Violations v, ObjectNode user, String field) {
-        JsonNode node = user.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual()) {
-            v.add(field, "has the wrong type");
-            return null;
-        }
-        return node.textValue().isEmpty() ? null : node.textValue();
     }
 }
