@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongUnaryOperator;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -160,8 +161,17 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     static Duration backoff(int attempt) {
+        return backoff(attempt, bound -> ThreadLocalRandom.current().nextLong(bound));
+    }
+
+    /**
+     * The pause after failed delivery number {@code attempt} (1 for the first failure): 1 s doubling
+     * per failure, plus a jitter below a fifth of that, drawn by {@code random} from 0 up to the bound
+     * it is given; never over 5 minutes.
+     */
+    static Duration backoff(int attempt, LongUnaryOperator random) {
         long base = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(20, attempt - 1));
-        long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, base / 5));
+        long jitter = random.applyAsLong(Math.max(1, base / 5));
         return Duration.ofMillis(Math.min(MAX_BACKOFF.toMillis(), base + jitter));
     }
 
