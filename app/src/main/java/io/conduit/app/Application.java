@@ -8,6 +8,7 @@ import io.conduit.comments.CommentsModule;
 import io.conduit.identity.IdentityModule;
 import io.conduit.identity.UserUpdated;
 import io.conduit.platform.DomainModule;
+import io.conduit.platform.database.UtcInstants;
 import io.conduit.platform.events.Events;
 import io.conduit.platform.http.HttpModule;
 import io.conduit.profiles.ProfilesModule;
@@ -70,7 +71,7 @@ final class Application {
             HikariDataSource dataSource = Database.pool(config.database(), registry);
             resources.add(dataSource);
             Database.migrate(dataSource);
-            var jdbi = Jdbi.create(dataSource);
+            var jdbi = Jdbi.create(dataSource).installPlugin(new UtcInstants());
             jdbi.setSqlLogger(new StatementCounter());
             var redis = new RedisClient(config.redis(), registry);
             resources.add(redis);

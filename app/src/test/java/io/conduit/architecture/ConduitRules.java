@@ -149,9 +149,11 @@ final class ConduitRules {
                                 root + ".platform.http..",
                                 root + ".runtime.http..",
                                 root + ".app.."),
+                        // platform.database is the Jdbi setup every Jdbi gets (the Instant <-> timestamptz mapping).
                         onlyIn(
                                 "org.jdbi..",
                                 "Repository|Service|Module",
+                                root + ".platform.database..",
                                 root + ".platform.events..",
                                 root + ".runtime.events..",
                                 root + ".runtime.idempotency..",

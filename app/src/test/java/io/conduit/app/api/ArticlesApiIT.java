@@ -6,28 +6,18 @@ import static io.conduit.app.api.ArticleRequests.slugs;
 import static io.conduit.app.api.Http.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conduit.app.TestApp;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Articles, favorites, lists, the feed and tags, as the API document (openapi.json) says. */
 class ArticlesApiIT {
     private static final String TIMESTAMP = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
-    private static TestApp app;
-    private static Http http;
 
-    @BeforeAll
-    static void start() {
-        app = TestApp.start();
-        http = new Http(app.baseUrl());
-    }
+    @RegisterExtension
+    static final RunningApp app = new RunningApp();
 
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    private static final Http http = app.http();
 
     @Test
     void createsAnArticleWith201SortedTagsAndTheAuthorsProfile() {

@@ -5,27 +5,16 @@ import static io.conduit.app.api.ArticleRequests.create;
 import static io.conduit.app.api.Http.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conduit.app.TestApp;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Comments: article before comment, 401 before 404, only the author deletes. */
 class CommentsApiIT {
-    private static TestApp app;
-    private static Http http;
+    @RegisterExtension
+    static final RunningApp app = new RunningApp();
 
-    @BeforeAll
-    static void start() {
-        app = TestApp.start();
-        http = new Http(app.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    private static final Http http = app.http();
 
     @Test
     void addsACommentWith201AndAnIntegerIdAndListsNewestFirst() {

@@ -3,12 +3,10 @@ package io.conduit.app.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conduit.app.TestApp;
 import io.conduit.runtime.idempotency.Claim;
 import io.conduit.runtime.idempotency.CommitObserver;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,11 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every mutating route, taken from the running server's route table (a new route is covered without
@@ -41,20 +39,16 @@ class ExactlyOnceIT {
     private static final Set<String> MUTATING = Set.of("POST", "PUT", "DELETE");
     private static final Pattern PARAMETER = Pattern.compile("\\{(\\w+)}");
     private static final Deaths deaths = new Deaths();
-    private static TestApp app;
-    private static Http http;
+
+    @RegisterExtension
+    static final RunningApp app = RunningApp.observedBy(deaths);
+
+    private static final Http http = app.http();
     private static ApiDocument api;
 
     @BeforeAll
     static void start() {
-        app = TestApp.start(Map.of(), Clock.systemUTC(), deaths);
-        http = new Http(app.baseUrl());
         api = new ApiDocument(http);
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     @TestFactory

@@ -7,18 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.conduit.app.TestApp;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every route of the route table, with hostile values in its path, its query parameters (those
@@ -43,21 +42,17 @@ class HostileInputIT {
             "../../etc/passwd",
             "%00",
             "\u202e\ufeff");
-    private static TestApp app;
-    private static Http http;
+
+    @RegisterExtension
+    static final RunningApp app = new RunningApp();
+
+    private static final Http http = app.http();
     private static ApiDocument api;
 
     @BeforeAll
     static void start() throws Exception {
-        app = TestApp.start();
-        http = new Http(app.baseUrl());
         api = new ApiDocument(http);
         RowCounts.awaitOutbox(); // events left by earlier tests, so that their reactions do not move the counts
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     @TestFactory

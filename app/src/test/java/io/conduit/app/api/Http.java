@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** A small HTTP client over real sockets for the API tests. */
 public final class Http {
@@ -20,9 +21,14 @@ public final class Http {
             .version(HttpClient.Version.HTTP_1_1)
             .build();
 
-    private final String baseUrl;
+    private final Supplier<String> baseUrl;
 
     public Http(String baseUrl) {
+        this(() -> baseUrl);
+    }
+
+    /** A client whose base URL is looked up on every request (see {@link RunningApp#http()}). */
+    public Http(Supplier<String> baseUrl) {
         this.baseUrl = baseUrl;
     }
 
@@ -44,7 +50,7 @@ public final class Http {
 
     /** Sends {@code method} with an optional body; {@code headers} are name, value pairs. */
     public Response send(String method, String path, String body, String... headers) {
-        var builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+        var builder = HttpRequest.newBuilder(URI.create(baseUrl.get() + path)).timeout(Duration.ofSeconds(30));
         builder.method(
                 method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         boolean typed = false;

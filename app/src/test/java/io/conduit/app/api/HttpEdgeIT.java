@@ -2,12 +2,9 @@ package io.conduit.app.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conduit.app.TestApp;
-import java.net.URI;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,19 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class HttpEdgeIT {
     private static final String CLOSE = "Host: localhost\r\nConnection: close\r\n";
-    private static TestApp app;
-    private static int port;
 
-    @BeforeAll
-    static void start() {
-        app = TestApp.start();
-        port = URI.create(app.baseUrl()).getPort();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    @RegisterExtension
+    static final RunningApp app = new RunningApp();
 
     static Stream<Arguments> refusals() {
         String longQuery = "/api/articles?tag=" + "x".repeat(9_000);
@@ -76,7 +63,7 @@ class HttpEdgeIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusals")
     void answersInTheApiErrorShape(String what, String request, List<Integer> statuses) {
-        var response = RawHttp.send(port, request);
+        var response = RawHttp.send(app.port(), request);
 
         assertThat(response.status()).as(what + ": " + response.body()).isIn(statuses);
         assertThat(response.headers().get("content-type"))

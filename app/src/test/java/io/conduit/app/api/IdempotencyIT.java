@@ -4,7 +4,6 @@ import static io.conduit.app.api.ArticleRequests.article;
 import static io.conduit.app.api.Http.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conduit.app.TestApp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,28 +12,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Idempotency-Key: replays byte for byte, acts once, refuses a changed request and a running duplicate. */
 class IdempotencyIT {
-    private static TestApp app;
-    private static TestApp other;
-    private static Http http;
+    @RegisterExtension
+    static final RunningApp app = new RunningApp();
 
-    @BeforeAll
-    static void start() {
-        app = TestApp.start();
-        other = TestApp.start();
-        http = new Http(app.baseUrl());
-    }
+    @RegisterExtension
+    static final RunningApp other = new RunningApp();
 
-    @AfterAll
-    static void stop() {
-        app.close();
-        other.close();
-    }
+    private static final Http http = app.http();
 
     @Test
     void replaysTheFirstResponseByteForByteWithoutActingAgainOnAnyInstance() {

@@ -5,29 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.conduit.app.TestApp;
 import java.time.Clock;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The HTTP kernel: error format everywhere, request ids, CORS, limits, health and metrics. */
 class PlatformApiIT {
-    private static TestApp app;
-    private static Http http;
+    @RegisterExtension
+    static final RunningApp app = RunningApp.with(Map.of(
+            "CONDUIT_CORS_ORIGINS", "https://app.example.com, https://other.example.com",
+            "CONDUIT_MAX_REQUEST_BYTES", "4096"));
 
-    @BeforeAll
-    static void start() {
-        app = TestApp.start(
-                Map.of(
-                        "CONDUIT_CORS_ORIGINS", "https://app.example.com, https://other.example.com",
-                        "CONDUIT_MAX_REQUEST_BYTES", "4096"),
-                Clock.systemUTC());
-        http = new Http(app.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    private static final Http http = app.http();
 
     @Test
     void answersUnknownRoutesWith404InTheErrorFormat() {

@@ -3,26 +3,15 @@ package io.conduit.app.api;
 import static io.conduit.app.api.Http.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conduit.app.TestApp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Profiles and follows. */
 class ProfilesApiIT {
-    private static TestApp app;
-    private static Http http;
+    @RegisterExtension
+    static final RunningApp app = new RunningApp();
 
-    @BeforeAll
-    static void start() {
-        app = TestApp.start();
-        http = new Http(app.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    private static final Http http = app.http();
 
     @Test
     void showsAProfileWithFollowingFalseToStrangersAndAnonymousCallers() {

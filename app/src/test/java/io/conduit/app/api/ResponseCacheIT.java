@@ -4,32 +4,20 @@ import static io.conduit.app.api.ArticleRequests.create;
 import static io.conduit.app.api.Http.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conduit.app.TestApp;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Anonymous reads are cached per instance, and a write on any instance invalidates every cache at once. */
 class ResponseCacheIT {
-    private static TestApp first;
-    private static TestApp second;
-    private static Http a;
-    private static Http b;
+    @RegisterExtension
+    static final RunningApp first = new RunningApp();
 
-    @BeforeAll
-    static void start() {
-        first = TestApp.start();
-        second = TestApp.start();
-        a = new Http(first.baseUrl());
-        b = new Http(second.baseUrl());
-    }
+    @RegisterExtension
+    static final RunningApp second = new RunningApp();
 
-    @AfterAll
-    static void stop() {
-        first.close();
-        second.close();
-    }
+    private static final Http a = first.http();
+    private static final Http b = second.http();
 
     @Test
     void servesRepeatedAnonymousReadsFromTheCacheButNeverSignedInOnes() {

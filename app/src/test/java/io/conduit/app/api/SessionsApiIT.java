@@ -15,31 +15,20 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /** Sessions kept in Redis: opaque tokens, logout, logout everywhere, revocation, lifetimes. */
 class SessionsApiIT {
-    private static TestApp app;
-    private static TestApp other;
-    private static Http http;
-    private static Http otherInstance;
+    @RegisterExtension
+    static final RunningApp app = new RunningApp();
 
-    @BeforeAll
-    static void start() {
-        app = TestApp.start();
-        other = TestApp.start();
-        http = new Http(app.baseUrl());
-        otherInstance = new Http(other.baseUrl());
-    }
+    @RegisterExtension
+    static final RunningApp other = new RunningApp();
 
-    @AfterAll
-    static void stop() {
-        app.close();
-        other.close();
-    }
+    private static final Http http = app.http();
+    private static final Http otherInstance = other.http();
 
     @Test
     void issuesOpaqueTokensOfAtLeast128RandomBits() {

@@ -4,11 +4,11 @@ import static io.conduit.app.api.ArticleRequests.create;
 import static io.conduit.app.api.Http.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conduit.app.TestApp;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,8 +20,10 @@ class StatementCountIT {
     /** The most statements any list may take: page, count, authors, follows, and a username lookup. */
     static final int MAX_STATEMENTS = 6;
 
-    private static TestApp app;
-    private static Http http;
+    @RegisterExtension
+    static final RunningApp app = new RunningApp();
+
+    private static final Http http = app.http();
     private static AccessLogCapture accessLog;
     private static Users.Registered author;
     private static Users.Registered reader;
@@ -29,8 +31,6 @@ class StatementCountIT {
 
     @BeforeAll
     static void seed() {
-        app = TestApp.start();
-        http = new Http(app.baseUrl());
         accessLog = new AccessLogCapture();
         author = Users.register(http);
         reader = Users.register(http);
@@ -49,7 +49,6 @@ class StatementCountIT {
     @AfterAll
     static void stop() {
         accessLog.close();
-        app.close();
     }
 
     @ParameterizedTest(name = "{0}")

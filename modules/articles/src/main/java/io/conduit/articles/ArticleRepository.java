@@ -1,20 +1,22 @@
 package io.conduit.articles;
 
 import io.conduit.platform.UserId;
+import io.conduit.platform.database.UtcInstants;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * SQL for articles, tags and favorites. A list is one statement whatever its length: tags and the
@@ -107,18 +109,13 @@ final class ArticleRepository {
 
     /** One page of a list, newest first (ties: the later-created first). */
     List<ArticleRow> list(Handle h, ArticleFilter filter, PageRequest page, Optional<UserId> viewer) {
-        var sql = new StringBuilder(COLUMNS.formatted("null::text"));
-        sql.append(from(filter)).append(where(filter));
-        sql.append(
-                filter.tag() != null
-                        ? " order by t.created_at desc, t.article_id desc"
-                        : " order by a.created_at desc, a.id desc");
-        sql.append(" limit :limit offset :offset");
-        Query query = h.createQuery(sql.toString())
+        var selection = Selection.of(filter);
+        Query query = h.createQuery(COLUMNS.formatted("null::text") + selection.from() + selection.where()
+                        + selection.newestFirst() + " limit :limit offset :offset")
                 .bind("viewer", viewerId(viewer))
                 .bind("limit", page.limit())
                 .bind("offset", page.offset());
-        return bindFilter(query, filter).map(ArticleRepository::row).list();
+        return selection.bind(query).map(ArticleRepository::row).list();
     }
 
     /** How many articles the filter matches: a kept counter when there is one, else a count. */
@@ -134,55 +131,80 @@ final class ArticleRepository {
         }
         if (filter.isAuthorsOnly()) {
             return h.createQuery(AUTHORS_TOTAL)
-                    .bindArray("authors", Long.class, authorIds(filter))
+                    .bindArray("authors", Long.class, ids(filter.authors()))
                     .mapTo(Long.class)
                     .one();
         }
-        Query query = h.createQuery("select count(*)" + from(filter) + where(filter));
-        return bindFilter(query, filter).mapTo(Long.class).one();
+        var selection = Selection.of(filter);
+        Query query = h.createQuery("select count(*)" + selection.from() + selection.where());
+        return selection.bind(query).mapTo(Long.class).one();
     }
 
-    private static List<Long> authorIds(ArticleFilter filter) {
-        return filter.authors().stream().map(UserId::value).toList();
+    private static List<Long> ids(Set<UserId> users) {
+        return users.stream().map(UserId::value).toList();
     }
 
-    private static String from(ArticleFilter filter) {
-        return filter.tag() != null
-                ? " from articles.article_tag t join articles.article a on a.id = t.article_id"
-                : " from articles.article a";
-    }
+    /**
+     * The articles a filter selects: the tables, the conditions and the order of the list. Each
+     * field of the filter is looked at once, and a condition is added together with the binding of
+     * its parameter, so the SQL and the bindings cannot disagree.
+     */
+    private static final class Selection {
+        private final String from;
+        private final String newestFirst;
+        private final List<String> conditions = new ArrayList<>();
+        private final List<Consumer<Query>> bindings = new ArrayList<>();
 
-    private static String where(ArticleFilter filter) {
-        var conditions = new ArrayList<String>();
-        if (filter.tag() != null) {
-            conditions.add("t.tag = :tag");
+        private Selection(String from, String newestFirst) {
+            this.from = from;
+            this.newestFirst = newestFirst;
         }
-        if (filter.author() != null) {
-            conditions.add("a.author_id = :author");
-        }
-        if (filter.favoritedBy() != null) {
-            conditions.add("a.id in (select fv.article_id from articles.favorite fv where fv.user_id = :favoritedBy)");
-        }
-        if (filter.authors() != null) {
-            conditions.add("a.author_id = any(:authors)");
-        }
-        return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
-    }
 
-    private static Query bindFilter(Query query, ArticleFilter filter) {
-        if (filter.tag() != null) {
-            query.bind("tag", filter.tag());
+        static Selection of(ArticleFilter filter) {
+            String tag = filter.tag();
+            var selection = tag == null
+                    ? new Selection(" from articles.article a", " order by a.created_at desc, a.id desc")
+                    : new Selection(
+                                    " from articles.article_tag t join articles.article a on a.id = t.article_id",
+                                    " order by t.created_at desc, t.article_id desc")
+                            .where(tag, "t.tag = :tag", (q, value) -> q.bind("tag", value));
+            return selection
+                    .where(filter.author(), "a.author_id = :author", (q, user) -> q.bind("author", user.value()))
+                    .where(
+                            filter.favoritedBy(),
+                            "a.id in (select fv.article_id from articles.favorite fv where fv.user_id = :favoritedBy)",
+                            (q, user) -> q.bind("favoritedBy", user.value()))
+                    .where(
+                            filter.authors(),
+                            "a.author_id = any(:authors)",
+                            (q, users) -> q.bindArray("authors", Long.class, ids(users)));
         }
-        if (filter.author() != null) {
-            query.bind("author", filter.author().value());
+
+        /** Adds {@code condition}, and {@code binding} of its parameter, when {@code value} is set. */
+        private <T> Selection where(@Nullable T value, String condition, BiConsumer<Query, T> binding) {
+            if (value != null) {
+                conditions.add(condition);
+                bindings.add(query -> binding.accept(query, value));
+            }
+            return this;
         }
-        if (filter.favoritedBy() != null) {
-            query.bind("favoritedBy", filter.favoritedBy().value());
+
+        String from() {
+            return from;
         }
-        if (filter.authors() != null) {
-            query.bindArray("authors", Long.class, authorIds(filter));
+
+        String where() {
+            return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
         }
-        return query;
+
+        String newestFirst() {
+            return newestFirst;
+        }
+
+        Query bind(Query query) {
+            bindings.forEach(binding -> binding.accept(query));
+            return query;
+        }
     }
 
     /** The first of {@code candidates} no article uses yet, if any. */
@@ -201,7 +223,7 @@ final class ArticleRepository {
                 .bind("description", article.description())
                 .bind("body", article.body())
                 .bind("author", author.value())
-                .bind("now", utc(now))
+                .bind("now", now)
                 .mapTo(Long.class)
                 .one();
         addTags(h, new ArticleId(id), article.tags(), now);
@@ -217,7 +239,7 @@ final class ArticleRepository {
                 .bind("title", title)
                 .bind("description", description)
                 .bind("body", body)
-                .bind("updatedAt", utc(updatedAt))
+                .bind("updatedAt", updatedAt)
                 .execute();
     }
 
@@ -229,7 +251,7 @@ final class ArticleRepository {
         h.createUpdate(ADD_TAGS)
                 .bind("id", id.value())
                 .bindArray("tags", String.class, (Object[]) sorted)
-                .bind("createdAt", utc(createdAt))
+                .bind("createdAt", createdAt)
                 .execute();
         h.createUpdate(COUNT_TAGS_UP)
                 .bindArray("tags", String.class, (Object[]) sorted)
@@ -270,7 +292,7 @@ final class ArticleRepository {
         h.createUpdate(FAVORITE)
                 .bind("id", id.value())
                 .bind("user", user.value())
-                .bind("now", utc(now))
+                .bind("now", now)
                 .execute();
     }
 
@@ -285,10 +307,6 @@ final class ArticleRepository {
         return viewer.map(UserId::value).orElse(0L);
     }
 
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
-
     private static ArticleRow row(ResultSet rs, StatementContext ctx) throws SQLException {
         return new ArticleRow(
                 new ArticleId(rs.getLong("id")),
@@ -297,8 +315,8 @@ final class ArticleRepository {
                 rs.getString("description"),
                 rs.getString("body"),
                 new UserId(rs.getLong("author_id")),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
+                UtcInstants.column(rs, "created_at"),
+                UtcInstants.column(rs, "updated_at"),
                 strings(rs.getArray("tags")),
                 rs.getLong("favorites_count"),
                 rs.getBoolean("favorited"));

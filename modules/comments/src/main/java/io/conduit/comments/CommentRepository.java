@@ -2,11 +2,10 @@ package io.conduit.comments;
 
 import io.conduit.articles.ArticleId;
 import io.conduit.platform.UserId;
+import io.conduit.platform.database.UtcInstants;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -46,7 +45,7 @@ final class CommentRepository {
                 .bind("article", article.value())
                 .bind("author", author.value())
                 .bind("body", body)
-                .bind("now", now.atOffset(ZoneOffset.UTC))
+                .bind("now", now)
                 .map(CommentRepository::row)
                 .one();
     }
@@ -66,7 +65,7 @@ final class CommentRepository {
                 rs.getLong("article_id"),
                 new UserId(rs.getLong("author_id")),
                 rs.getString("body"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+                UtcInstants.column(rs, "created_at"),
+                UtcInstants.column(rs, "updated_at"));
     }
 }

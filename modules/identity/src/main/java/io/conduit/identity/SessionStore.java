@@ -33,7 +33,6 @@ final class SessionStore {
     private static final Logger log = LoggerFactory.getLogger(SessionStore.class);
     private static final String SESSION = "identity:session:";
     private static final String USER_SESSIONS = "identity:user-sessions:";
-    private static final Duration MAX_TOUCH_INTERVAL = Duration.ofMinutes(1);
 
     /** Deletes every session of a user but ARGV[2]; ARGV[1] is the session key prefix. */
     private static final String REVOKE_ALL_BUT = """
@@ -51,9 +50,7 @@ final class SessionStore {
 
     private final Redis redis;
     private final Clock clock;
-    private final long idleMillis;
-    private final long absoluteMillis;
-    private final long touchIntervalMillis;
+    private final SessionLifetime lifetime;
     private final Counter touchFailures;
 
     SessionStore(Redis redis, Clock clock, Duration idleTimeout, Duration absoluteLifetime, MeterRegistry registry) {
@@ -62,9 +59,7 @@ final class SessionStore {
         this.touchFailures = Counter.builder("session.touch.failures")
                 .description("Session renewals (sliding idle timeout) that Redis did not take; the request went on")
                 .register(registry);
-        this.idleMillis = idleTimeout.toMillis();
-        this.absoluteMillis = absoluteLifetime.toMillis();
-        this.touchIntervalMillis = Math.max(1_000, Math.min(MAX_TOUCH_INTERVAL.toMillis(), idleMillis / 10));
+        this.lifetime = SessionLifetime.of(idleTimeout, absoluteLifetime);
     }
 
     /** Opens a session for {@code user} and returns its token, the only copy there is. */
@@ -84,10 +79,10 @@ final class SessionStore {
                             Long.toString(now),
                             "seen",
                             Long.toString(now)));
-            tx.pexpire(SESSION + id, idleMillis);
-            tx.zremrangeByScore(index, Double.NEGATIVE_INFINITY, now - absoluteMillis);
+            tx.pexpire(SESSION + id, lifetime.idleMillis());
+            tx.zremrangeByScore(index, Double.NEGATIVE_INFINITY, lifetime.lastExpiredCreation(now));
             tx.zadd(index, now, id);
-            tx.pexpire(index, absoluteMillis);
+            tx.pexpire(index, lifetime.absoluteMillis());
             tx.exec();
         });
         return token;
@@ -105,14 +100,11 @@ final class SessionStore {
         }
         var user = new UserId(uid);
         long now = clock.millis();
-        long left = created + absoluteMillis - now;
-        if (left <= 0) {
+        if (lifetime.expired(created, now)) {
             revoke(user, new SessionId(id));
             return Optional.empty();
         }
-        if (now - seen >= touchIntervalMillis) {
-            touch(id, now, Math.min(idleMillis, left));
-        }
+        lifetime.renewal(created, seen, now).ifPresent(ttl -> touch(id, now, ttl));
         return Optional.of(user);
     }
 

@@ -2,11 +2,10 @@ package io.conduit.identity;
 
 import io.conduit.platform.Conflict;
 import io.conduit.platform.UserId;
+import io.conduit.platform.database.UtcInstants;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +101,7 @@ final class UserRepository {
                 .bind("username", user.username())
                 .bind("email", user.email())
                 .bind("passwordHash", passwordHash)
-                .bind("now", utc(now))
+                .bind("now", now)
                 .map(UserRepository::row)
                 .one());
     }
@@ -115,7 +114,7 @@ final class UserRepository {
                 .bind("passwordHash", user.passwordHash())
                 .bind("bio", user.bio())
                 .bind("image", user.image())
-                .bind("updatedAt", utc(user.updatedAt()))
+                .bind("updatedAt", user.updatedAt())
                 .map(UserRepository::row)
                 .one());
     }
@@ -133,10 +132,6 @@ final class UserRepository {
         }
     }
 
-    static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
-
     private static UserRow row(ResultSet rs, StatementContext ctx) throws SQLException {
         return new UserRow(
                 new UserId(rs.getLong("id")),
@@ -145,7 +140,7 @@ final class UserRepository {
                 rs.getString("password_hash"),
                 rs.getString("bio"),
                 rs.getString("image"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+                UtcInstants.column(rs, "created_at"),
+                UtcInstants.column(rs, "updated_at"));
     }
 }

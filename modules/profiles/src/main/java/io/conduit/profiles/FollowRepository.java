@@ -2,7 +2,6 @@ package io.conduit.profiles;
 
 import io.conduit.platform.UserId;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -41,7 +40,7 @@ final class FollowRepository {
         h.createUpdate(FOLLOW)
                 .bind("follower", follower.value())
                 .bind("followee", followee.value())
-                .bind("now", now.atOffset(ZoneOffset.UTC))
+                .bind("now", now)
                 .execute();
     }
 

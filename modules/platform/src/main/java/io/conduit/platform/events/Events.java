@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.conduit.platform.DomainEvent;
 import io.conduit.platform.json.Json;
 import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,7 +91,7 @@ public final class Events {
             return;
         }
         String payload = serialize(event);
-        var now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        var now = clock.instant();
         var batch = handle.prepareBatch(INSERT);
         for (Subscription<?> subscriber : subscribers) {
             batch.bind("subscriber", subscriber.name())

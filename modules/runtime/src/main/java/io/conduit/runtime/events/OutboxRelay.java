@@ -2,6 +2,7 @@ package io.conduit.runtime.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.conduit.platform.DomainEvent;
+import io.conduit.platform.database.UtcInstants;
 import io.conduit.platform.events.Events;
 import io.conduit.platform.events.Subscription;
 import io.conduit.platform.json.Json;
@@ -10,14 +11,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongUnaryOperator;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,8 +163,17 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     static Duration backoff(int attempt) {
+        return backoff(attempt, bound -> ThreadLocalRandom.current().nextLong(bound));
+    }
+
+    /**
+     * The pause after failed delivery number {@code attempt} (1 for the first failure): 1 s doubling
+     * per failure, plus a jitter below a fifth of that, drawn by {@code random} from 0 up to the bound
+     * it is given; never over 5 minutes.
+     */
+    static Duration backoff(int attempt, LongUnaryOperator random) {
         long base = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(20, attempt - 1));
-        long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, base / 5));
+        long jitter = random.applyAsLong(Math.max(1, base / 5));
         return Duration.ofMillis(Math.min(MAX_BACKOFF.toMillis(), base + jitter));
     }
 
@@ -178,12 +187,10 @@ public final class OutboxRelay implements AutoCloseable {
             h.createQuery(LAG)
                     .map((rs, ctx) -> {
                         pending.set(rs.getLong("pending"));
-                        OffsetDateTime oldest = rs.getObject("oldest", OffsetDateTime.class);
+                        Instant oldest = UtcInstants.nullableColumn(rs, "oldest");
                         long age = oldest == null
                                 ? 0
-                                : Duration.between(
-                                                oldest.toInstant(),
-                                                events.clock().instant())
+                                : Duration.between(oldest, events.clock().instant())
                                         .toSeconds();
                         oldestAgeSeconds.set(Math.max(0, age));
                         return true;
@@ -205,9 +212,8 @@ public final class OutboxRelay implements AutoCloseable {
         return Counter.builder(name).tag("subscriber", subscriber).register(registry);
     }
 
-    private OffsetDateTime now() {
-        Instant instant = events.clock().instant();
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    private Instant now() {
+        return events.clock().instant();
     }
 
     @Override

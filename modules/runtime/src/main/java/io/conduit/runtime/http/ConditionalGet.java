@@ -1,11 +1,11 @@
 package io.conduit.runtime.http;
 
+import io.conduit.platform.Sha256;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -28,15 +28,10 @@ final class ConditionalGet {
         ctx.header("Vary", "Authorization, Origin");
     }
 
+    /** The first 128 bits of the body's SHA-256, in base64url; the body can be read again after. */
     private static String digest(ByteArrayInputStream body) {
-        try {
-            var sha = MessageDigest.getInstance("SHA-256");
-            byte[] bytes = body.readAllBytes();
-            body.reset();
-            byte[] hash = sha.digest(bytes);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(hash, 16));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        byte[] bytes = body.readAllBytes();
+        body.reset();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(Sha256.digest(bytes), 16));
     }
 }

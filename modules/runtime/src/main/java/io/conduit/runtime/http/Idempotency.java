@@ -1,6 +1,7 @@
 package io.conduit.runtime.http;
 
 import io.conduit.platform.Invalid;
+import io.conduit.platform.Sha256;
 import io.conduit.platform.Unavailable;
 import io.conduit.platform.http.Requests;
 import io.conduit.runtime.idempotency.Claim;
@@ -11,10 +12,7 @@ import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,8 +59,8 @@ final class Idempotency {
         if (!VALID_KEY.matcher(key).matches()) {
             throw new Invalid(HEADER, "must be 1 to 255 visible ASCII characters");
         }
-        String scoped = scope(ctx) + ":" + sha256(key);
-        String fingerprint = sha256(
+        String scoped = scope(ctx) + ":" + Sha256.hex(key);
+        String fingerprint = Sha256.hex(
                 ctx.method().name() + " " + ctx.path() + "\n" + new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8));
         switch (store.claim(scoped, fingerprint)) {
             case Outcome.Claimed claimed -> ctx.attribute(KEY_ATTRIBUTE, claimed.claim());
@@ -128,15 +126,6 @@ final class Idempotency {
         return Requests.optionalCaller(ctx)
                 .map(caller -> "user:" + caller.userId().value())
                 .orElseGet(() -> "ip:" + ctx.ip());
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 
     private static Counter counter(MeterRegistry registry, String outcome) {

@@ -2,8 +2,7 @@ package io.conduit.runtime.idempotency;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -229,8 +228,8 @@ public final class IdempotencyStore implements AutoCloseable {
         }
     }
 
-    private OffsetDateTime now() {
-        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+    private Instant now() {
+        return clock.instant();
     }
 
     @Override
