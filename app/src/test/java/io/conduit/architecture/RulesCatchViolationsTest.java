@@ -37,6 +37,11 @@ class RulesCatchViolationsTest {
         assertViolation(
                 ConduitRules::allowedDependenciesOnly, "CycleIdentity", CycleIdentity.class, CycleProfiles.class);
         assertViolation(ConduitRules::allowedDependenciesOnly, "UsesApp", UsesApp.class, AppWiring.class);
+        assertViolation(
+                ConduitRules::allowedDependenciesOnly,
+                "UsesRuntime",
+                fixture("comments.UsesRuntime"),
+                fixture.conduit.runtime.http.HttpServer.class);
     }
 
     @Test
@@ -68,6 +73,11 @@ class RulesCatchViolationsTest {
     @Test
     void r8CatchesPlatformDependingOnADomainModule() {
         assertViolation(ConduitRules::platformStaysTechnical, "KnowsIdentity", KnowsIdentity.class, UserFacade.class);
+        assertViolation(
+                ConduitRules::platformStaysTechnical,
+                "KnowsRuntime",
+                fixture("platform.KnowsRuntime"),
+                fixture.conduit.runtime.http.HttpServer.class);
     }
 
     @Test
