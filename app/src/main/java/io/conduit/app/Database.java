@@ -4,11 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.util.DriverDataSource;
-import io.conduit.platform.ModuleDescriptor;
+import io.conduit.runtime.database.Migrations;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Properties;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 
 /** The PostgreSQL pool and the migrations, schema by schema. */
 final class Database {
@@ -72,15 +71,7 @@ final class Database {
      * classpath:db/<schema>}, its own Flyway history in that schema). Safe with many instances.
      */
     static void migrate(DataSource dataSource) {
-        for (ModuleDescriptor module : Modules.schemas()) {
-            Flyway.configure()
-                    .dataSource(dataSource)
-                    .schemas(module.schema())
-                    .createSchemas(true)
-                    .locations(module.migrations())
-                    .load()
-                    .migrate();
-        }
+        Migrations.migrate(dataSource, Modules.schemas());
     }
 
     /** For readiness: a pooled connection answers within a second. */

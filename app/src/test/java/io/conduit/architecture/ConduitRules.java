@@ -165,7 +165,8 @@ final class ConduitRules {
                                 root + ".runtime.redis..",
                                 root + ".app.."),
                         onlyIn("com.zaxxer.hikari..", "", root + ".app.."),
-                        onlyIn("org.flywaydb..", "", root + ".app.."),
+                        // runtime.database is the one migration runner: app's and the module tests'.
+                        onlyIn("org.flywaydb..", "", root + ".runtime.database..", root + ".app.."),
                         // platform.json is the one mapper; platform.events stores event payloads as JSON
                         // (serialization is outbox mechanics); runtime.http reads and writes bodies.
                         onlyIn(

@@ -38,6 +38,9 @@ class ModuleDescriptionTest {
         assertThat(conduitDependencies(ROOT.resolve("modules/runtime/pom.xml")))
                 .as("the runtime uses the kernel only")
                 .isEqualTo(Set.of("platform"));
+        assertThat(conduitDependencies(ROOT.resolve("modules/testing/pom.xml")))
+                .as("the module tests' support uses the kernel and the runtime's migrations only")
+                .isEqualTo(Set.of("platform", "runtime"));
         assertThat(conduitDependencies(ROOT.resolve("modules/platform/pom.xml")))
                 .as("the kernel uses no module")
                 .isEmpty();
@@ -48,6 +51,7 @@ class ModuleDescriptionTest {
         var expected = new ArrayList<String>();
         expected.add("modules/platform");
         expected.add("modules/runtime");
+        expected.add("modules/testing"); // the domain modules' test support (test scope only)
         Modules.ALL.forEach(m -> expected.add("modules/" + m.name()));
         expected.add("app");
         var doc = DocumentBuilderFactory.newInstance()
