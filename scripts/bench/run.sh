@@ -26,6 +26,12 @@
 #     no run reaches; "off" disables them, "default" keeps the app's defaults (wrk, from one
 #     address, then mostly measures 429s). CONDUIT_* variables set by the caller reach the JAR.
 #   BENCH_QUICK=1 is the same as --quick.
+#
+#   scripts/bench/run.sh --startup  start -> ready instead of the wrk runs: the JAR is started
+#     BENCH_STARTS (10) times against the migrated, seeded database, with the JVM's defaults and
+#     then with an AOT cache (JDK 25, -XX:AOTCacheOutput) from one training run that serves some
+#     of every endpoint; prints min / median / max from launch to the first 200 of /health/ready
+#     (polled every 10 ms) and the JVM's own uptime at "Conduit started".
 # As root it installs what is missing with apt-get (wrk, postgresql, redis-server, curl).
 set -Eeuo pipefail
 
@@ -41,9 +47,11 @@ done
 given_command+="scripts/bench/run.sh${*:+ $*}"
 
 quick=${BENCH_QUICK:-0}
+startup=${BENCH_STARTUP:-0}
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
+    --startup) startup=1 ;;
     -h|--help) sed -n '2,/^set -E/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
   esac
@@ -290,7 +298,7 @@ if [[ -n "$rate_limit_value" ]]; then
   done
 fi
 
-start_app() { # $1: name of the log file (app-<name>.log); $2...: extra JVM options
+launch_app() { # $1: name of the log file (app-<name>.log); $2...: extra JVM options. Does not wait.
   local name=$1; shift
   # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
   env "${rate_limit_env[@]}" CONDUIT_DB_URL="jdbc:postgresql://127.0.0.1:$pg_port/conduit" \
@@ -300,15 +308,19 @@ start_app() { # $1: name of the log file (app-<name>.log); $2...: extra JVM opti
     CONDUIT_LOG_FORMAT=json CONDUIT_DB_POOL_SIZE="$pool_size" CONDUIT_SHUTDOWN_DRAIN=0s \
     "$java_bin" $java_opts "$@" -jar "$work/conduit.jar" >"$work/app-$name.log" 2>&1 &
   app_pid=$!
+  app_log="$work/app-$name.log"
+}
+wait_ready() { # $1: seconds between polls of GET /health/ready; returns once it answers 200
   local deadline=$((SECONDS + 120)) code
   while :; do
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$api/health/ready" || true)
     [[ "$code" == 200 ]] && break
-    kill -0 "$app_pid" 2>/dev/null || { tail -n 40 "$work/app-$name.log" >&2; die "the JAR exited during start-up"; }
-    (( SECONDS < deadline )) || { tail -n 40 "$work/app-$name.log" >&2; die "GET /health/ready not 200 within 120 s (last: $code)"; }
-    sleep 0.25
+    kill -0 "$app_pid" 2>/dev/null || { tail -n 40 "$app_log" >&2; die "the JAR exited during start-up"; }
+    (( SECONDS < deadline )) || { tail -n 40 "$app_log" >&2; die "GET /health/ready not 200 within 120 s (last: $code)"; }
+    sleep "$1"
   done
 }
+start_app() { launch_app "$@"; wait_ready 0.25; }
 stop_app() { stop_pid "$app_pid" TERM 40; app_pid=''; }
 
 log "starting the JAR once to create the schemas (Flyway); $("$java_bin" -version 2>&1 | head -n 1)"
@@ -340,6 +352,12 @@ db_size=$(psql_su -d conduit -Atc "select pg_size_pretty(pg_database_size('condu
 
 # Restart: the measured server starts against the seeded database, like a fresh instance would.
 stop_app
+
+if [[ "$startup" == 1 ]]; then
+  # shellcheck source=scripts/bench/startup.sh
+  source "$here/startup.sh"
+  exit 0
+fi
 if [[ "$jfr" == 1 ]]; then
   start_app bench "-XX:StartFlightRecording=filename=$results/server.jfr,settings=profile,dumponexit=true"
 else

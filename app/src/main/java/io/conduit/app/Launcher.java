@@ -2,6 +2,7 @@ package io.conduit.app;
 
 import ch.qos.logback.classic.LoggerContext;
 import io.conduit.platform.redis.RateLimitPolicy;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -48,10 +49,13 @@ final class Launcher {
                                         config.identity().limits().policies().stream())
                                 .toList()));
             } else {
+                // JVM uptime: from the process start to serving (ready), class loading and JIT included
+                long startMillis = ManagementFactory.getRuntimeMXBean().getUptime();
                 log.atInfo()
                         .addKeyValue("port", app.port())
                         .addKeyValue("adminPort", app.adminPort())
-                        .log("Conduit started");
+                        .addKeyValue("startMillis", startMillis)
+                        .log("Conduit started in {} ms", startMillis);
             }
             awaitSignal();
             app.shutdown();
