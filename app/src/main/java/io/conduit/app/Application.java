@@ -34,6 +34,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +72,10 @@ final class Application {
             bindJvmMetrics(registry);
             HikariDataSource dataSource = Database.pool(config.database(), registry);
             resources.add(dataSource);
-            Database.migrate(dataSource);
+            // The migrations check (Flyway, one run per schema) overlaps with building the rest;
+            // nothing reads or writes the database before migrated() below, which the outbox relay
+            // and the HTTP server wait for.
+            var migrations = startMigrating(dataSource);
             var jdbi = Jdbi.create(dataSource).installPlugin(new UtcInstants());
             jdbi.setSqlLogger(new StatementCounter());
             var redis = new RedisClient(config.redis(), registry);
@@ -96,6 +101,7 @@ final class Application {
             List<DomainModule> domain = List.of(identity, profiles, articles, comments);
             Modules.checkCreated(domain);
             domain.forEach(module -> module.subscriptions().forEach(events::subscribe));
+            migrated(migrations);
             resources.add(OutboxRelay.start(jdbi, events, config.outbox(), registry));
 
             var checks = List.of(
@@ -124,6 +130,34 @@ final class Application {
         events.afterCommit(ArticleChanged.class, e -> cache.invalidate());
         events.afterCommit(ArticleDeleted.class, e -> cache.invalidate());
         events.afterCommit(UserUpdated.class, e -> cache.invalidate());
+    }
+
+    private static CompletableFuture<Void> startMigrating(HikariDataSource dataSource) {
+        var migrations = new CompletableFuture<Void>();
+        Thread.ofPlatform().daemon().name("migrations").start(() -> {
+            try {
+                Database.migrate(dataSource);
+                migrations.complete(null);
+            } catch (Throwable e) {
+                migrations.completeExceptionally(e);
+            }
+        });
+        return migrations;
+    }
+
+    /** Waits for the migrations; their failure is the start's failure, as if they had run inline. */
+    private static void migrated(CompletableFuture<Void> migrations) {
+        try {
+            migrations.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     int port() {

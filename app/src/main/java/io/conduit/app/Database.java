@@ -43,6 +43,9 @@ final class Database {
         config.setKeepaliveTime(30_000);
         config.setMaxLifetime(600_000);
         config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        // No connection while the pool is built: the first comes with the migrations, which run
+        // beside the rest of the start (Application) and fail it if PostgreSQL cannot be reached.
+        config.setInitializationFailTimeout(-1);
         return new PostgresPool(config, circuit, source);
     }
 
