@@ -26,6 +26,10 @@
 #     no run reaches; "off" disables them, "default" keeps the app's defaults (wrk, from one
 #     address, then mostly measures 429s). CONDUIT_* variables set by the caller reach the JAR.
 #   BENCH_QUICK=1 is the same as --quick.
+#   BENCH_MEMORY_LIMIT=1g: the server runs in a memory cgroup of that size (cgroup v2 memory.max or
+#     v1 memory.limit_in_bytes; needs root), so the JVM sizes itself from the limit as under a
+#     systemd MemoryMax=; an OOM kill or exit shows as a failed run. Pair it with the AMI unit's
+#     flags: BENCH_JAVA_OPTS="-XX:MaxRAMPercentage=70 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError".
 #
 #   scripts/bench/run.sh --startup  start -> ready instead of the wrk runs: the JAR is started
 #     BENCH_STARTS (10) times against the migrated, seeded database, with the JVM's defaults and
@@ -75,6 +79,11 @@ comments=${BENCH_COMMENTS:-$d_comments}
 tokens_wanted=${BENCH_TOKENS:-$d_tokens}
 pool_size=${BENCH_DB_POOL_SIZE:-16}
 java_opts=${BENCH_JAVA_OPTS:-}
+memory_limit=${BENCH_MEMORY_LIMIT:-}
+case "$memory_limit" in
+  ''|[0-9]*[mMgG]) ;;
+  *) echo "BENCH_MEMORY_LIMIT must be like 1g or 768m (got '$memory_limit')" >&2; exit 2 ;;
+esac
 jar_src=${BENCH_JAR:-$root/app/target/conduit.jar}
 explain=${BENCH_EXPLAIN:-1}
 keep=${BENCH_KEEP:-0}
@@ -164,6 +173,7 @@ cleanup() {
   stop_pid "$app_pid" TERM 40
   stop_pid "$redis_pid" TERM 15
   stop_pid "$pg_pid" INT 60   # SIGINT: PostgreSQL's fast shutdown
+  [[ -n "${cgroup_dir:-}" ]] && rmdir "$cgroup_dir" 2>/dev/null
   if (( rc != 0 )) && [[ -d "$work" ]]; then
     for f in "$work"/app-*.log "$work"/postgres.log "$work"/redis.log; do
       [[ -f "$f" ]] && tail -n 200 "$f" >"$results/$(basename "$f").tail" 2>/dev/null
@@ -298,6 +308,26 @@ if [[ -n "$rate_limit_value" ]]; then
   done
 fi
 
+# BENCH_MEMORY_LIMIT: a memory cgroup for the server; each launch moves itself into it, then execs java
+in_cgroup=()
+cgroup_dir=''
+if [[ -n "$memory_limit" ]]; then
+  [[ $EUID -eq 0 ]] || die "BENCH_MEMORY_LIMIT needs root (it creates a cgroup)"
+  limit_bytes=$(numfmt --from=iec "${memory_limit^^}")
+  if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
+    cgroup_dir=/sys/fs/cgroup/conduit-bench-$$
+    mkdir "$cgroup_dir" && echo "$limit_bytes" >"$cgroup_dir/memory.max" && echo 0 >"$cgroup_dir/memory.swap.max"
+  elif [[ -d /sys/fs/cgroup/memory ]]; then
+    cgroup_dir=/sys/fs/cgroup/memory/conduit-bench-$$
+    mkdir "$cgroup_dir" && echo "$limit_bytes" >"$cgroup_dir/memory.limit_in_bytes"
+  else
+    die "no memory cgroup controller found under /sys/fs/cgroup"
+  fi
+  # shellcheck disable=SC2016 # expanded by the inner bash
+  in_cgroup=(bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cgroup_dir")
+  log "the server runs in the memory cgroup $cgroup_dir ($memory_limit)"
+fi
+
 launch_app() { # $1: name of the log file (app-<name>.log); $2...: extra JVM options. Does not wait.
   local name=$1; shift
   # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
@@ -306,7 +336,7 @@ launch_app() { # $1: name of the log file (app-<name>.log); $2...: extra JVM opt
     CONDUIT_REDIS_URL="redis://127.0.0.1:$redis_port" \
     CONDUIT_HTTP_PORT="$http_port" CONDUIT_ADMIN_PORT="$admin_port" \
     CONDUIT_LOG_FORMAT=json CONDUIT_DB_POOL_SIZE="$pool_size" CONDUIT_SHUTDOWN_DRAIN=0s \
-    "$java_bin" $java_opts "$@" -jar "$work/conduit.jar" >"$work/app-$name.log" 2>&1 &
+    "${in_cgroup[@]}" "$java_bin" $java_opts "$@" -jar "$work/conduit.jar" >"$work/app-$name.log" 2>&1 &
   app_pid=$!
   app_log="$work/app-$name.log"
 }
@@ -636,7 +666,7 @@ report="$results/results.md"
   echo "- Machine: \`nproc\` = $(nproc), $cpu_model, $mem_total RAM, $(uname -sr)"
   echo "- Command: \`$given_command\`"
   echo "- Load: wrk $( (wrk -v 2>&1 || true) | awk 'NR == 1 {print $2}'), $threads threads, $connections connections, ${duration_s} s per endpoint after a ${warmup_s} s warm-up, timeout $wrk_timeout, over loopback; load tool, PostgreSQL, Redis and server share the machine"
-  echo "- Server: conduit.jar sha256 $jar_sha (commit $git_rev), $("$java_bin" -version 2>&1 | head -n 1), JVM options: ${java_opts:-none (JVM defaults)}, CONDUIT_DB_POOL_SIZE=$pool_size, rate limits: $rate_limits${rate_limit_value:+ ($rate_limit_value)}"
+  echo "- Server: conduit.jar sha256 $jar_sha (commit $git_rev), $("$java_bin" -version 2>&1 | head -n 1), JVM options: ${java_opts:-none (JVM defaults)}, memory limit: ${memory_limit:-none}, CONDUIT_DB_POOL_SIZE=$pool_size, rate limits: $rate_limits${rate_limit_value:+ ($rate_limit_value)}"
   echo "- PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') (shared_buffers 1GB, fsync on, synchronous_commit on), Redis $(redis-server --version | sed -E 's/.* v=([^ ]+).*/\1/') (no persistence)"
   echo "- Data set ($db_size, seeded in ${seed_seconds} s; $token_count sessions for feed and current user):"
   echo
