@@ -133,16 +133,9 @@ final class Application {
     }
 
     private static CompletableFuture<Void> startMigrating(HikariDataSource dataSource) {
-        var migrations = new CompletableFuture<Void>();
-        Thread.ofPlatform().daemon().name("migrations").start(() -> {
-            try {
-                Database.migrate(dataSource);
-                migrations.complete(null);
-            } catch (Throwable e) {
-                migrations.completeExceptionally(e);
-            }
-        });
-        return migrations;
+        return CompletableFuture.runAsync(
+                () -> Database.migrate(dataSource),
+                task -> Thread.ofPlatform().daemon().name("migrations").start(task));
     }
 
     /** Waits for the migrations; their failure is the start's failure, as if they had run inline. */

@@ -19,12 +19,8 @@ public final class JsonFields {
 
     /** A text field that may be absent (null returned) but not null or non-text (a violation). */
     public static @Nullable String requiredText(Violations v, ObjectNode object, String field) {
-        JsonNode node = object.get(field);
+        JsonNode node = presentNonNull(v, object, field);
         if (node == null) {
-            return null;
-        }
-        if (node.isNull()) {
-            v.add(field, Invalid.BLANK);
             return null;
         }
         if (!node.isTextual()) {
@@ -49,12 +45,8 @@ public final class JsonFields {
 
     /** A list of strings that may be absent (null returned); {@code null} itself is a violation. */
     public static @Nullable List<String> textList(Violations v, ObjectNode object, String field) {
-        JsonNode node = object.get(field);
+        JsonNode node = presentNonNull(v, object, field);
         if (node == null) {
-            return null;
-        }
-        if (node.isNull()) {
-            v.add(field, Invalid.BLANK);
             return null;
         }
         if (!node.isArray()) {
@@ -70,5 +62,15 @@ public final class JsonFields {
             values.add(item.textValue());
         }
         return values;
+    }
+
+    /** The field's node; null when it is absent, or when it is JSON null (then a violation: blank). */
+    private static @Nullable JsonNode presentNonNull(Violations v, ObjectNode object, String field) {
+        JsonNode node = object.get(field);
+        if (node != null && node.isNull()) {
+            v.add(field, Invalid.BLANK);
+            return null;
+        }
+        return node;
     }
 }
