@@ -35,7 +35,7 @@ conduit_select_jdk
 # HTTP client, the zip file system (resources scanned inside the JAR).
 extra_modules=(jdk.unsupported java.management jdk.management java.naming java.sql java.net.http jdk.zipfs)
 # Deprecated and empty since JDK 22 (its code moved to java.base); kept when the JDK still has it.
-if "$JAVA_HOME/bin/java" --list-modules | grep -q '^jdk\.crypto\.ec@'; then
+if "$JAVA_HOME/bin/java" --list-modules | grep '^jdk\.crypto\.ec@' >/dev/null; then
   extra_modules+=(jdk.crypto.ec)
 fi
 

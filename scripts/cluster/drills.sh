@@ -325,7 +325,9 @@ picked_up() { # what-the-log-says log-offsets...: every instance logged the chan
   local what=$1 n off; shift
   for n in $(seq 1 "$INSTANCES"); do
     off=${1:-0}; shift
-    tail -c "+$((off + 1))" "$CLUSTER_DIR/logs/app-$n.log" | grep -q "the $what in .* changed" || return 1
+    # grep reads to the end (no -q): with -q it stops at the first match, tail then dies of SIGPIPE
+    # under pipefail and a found line counts as missing
+    tail -c "+$((off + 1))" "$CLUSTER_DIR/logs/app-$n.log" | grep "the $what in .* changed" >/dev/null || return 1
   done
 }
 
@@ -352,9 +354,11 @@ drill_e() {
   event_at "$t_secret" e db-secret "the new database password in run/secrets/db_password"
   sed -i -E "s/^DB_PASSWORD=.*/DB_PASSWORD=$new/" "$CLUSTER_DIR/cluster.env"
   # shellcheck disable=SC2086 # one offset per instance
-  wait_for 10 picked_up "database password" $offsets || clog "not every instance logged the new database password"
-  # shellcheck disable=SC2086
-  picked_up "database password" $offsets && event e db-picked-up "every instance logged the new database password"
+  if wait_for 10 picked_up "database password" $offsets; then
+    event e db-picked-up "every instance logged the new database password"
+  else
+    clog "not every instance logged the new database password within 10 s"
+  fi
   sleep 2
   fresh=$(pg_sql "select count(*) from pg_stat_activity where usename = 'conduit' and backend_start > to_timestamp($t_secret)")
   event e db-fresh "$fresh connections of conduit opened with the new password"
@@ -376,9 +380,11 @@ drill_e() {
   event e redis-secret "the new AUTH token in run/secrets/redis_password"
   sed -i -E "s/^REDIS_PASSWORD=.*/REDIS_PASSWORD=$new/" "$CLUSTER_DIR/cluster.env"
   # shellcheck disable=SC2086
-  wait_for 10 picked_up "redis AUTH token" $offsets || clog "not every instance logged the new Redis AUTH token"
-  # shellcheck disable=SC2086
-  picked_up "redis AUTH token" $offsets && event e redis-picked-up "every instance logged the new Redis AUTH token"
+  if wait_for 10 picked_up "redis AUTH token" $offsets; then
+    event e redis-picked-up "every instance logged the new Redis AUTH token"
+  else
+    clog "not every instance logged the new Redis AUTH token within 10 s"
+  fi
   sleep 2
   fresh=$(rcli "${REDIS_PORTS[$(current_primary)]}" CLIENT LIST | grep -c " user=default " || true)
   event e redis-fresh "$fresh Redis connections of the app on the primary, opened with the new token"

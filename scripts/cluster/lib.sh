@@ -99,7 +99,7 @@ pid_alive() { # name -> 0 when the recorded pid runs the expected program
   pid=$(pid_of "$1"); want=$(pid_expected_cmd "$1")
   [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
   [[ -z "$want" ]] && return 0
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qE -- "$want"
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -E -- "$want" >/dev/null
 }
 
 stop_pid() { # pid signal seconds [expected-cmd]: signal, wait up to seconds, then SIGKILL
@@ -280,7 +280,7 @@ rcli() { # port args...: as the operator's own Redis user, untouched by a rotati
 }
 redis_role() { rcli "$1" info replication 2>/dev/null | tr -d '\r' | awk -F: '$1 == "role" { print $2 }'; }
 redis_is_master() { [[ "$(redis_role "$1")" == master ]]; }
-redis_link_up() { rcli "$1" info replication 2>/dev/null | tr -d '\r' | grep -q '^master_link_status:up'; }
+redis_link_up() { rcli "$1" info replication 2>/dev/null | tr -d '\r' | grep '^master_link_status:up' >/dev/null; }
 
 start_redis() { # node(1|2) [port-of-primary-to-follow]
   local n=$1 follow=${2:-} args=()
