@@ -4,6 +4,8 @@
 --   BENCH_PATHS    file: request paths, one a line (rotated)
 --   BENCH_TOKENS   optional file: session tokens, one a line (rotated, sent as "Authorization: Token")
 --   BENCH_BODIES   optional file: JSON request bodies, one a line (rotated)
+--   BENCH_REQUESTS optional file instead of the above: whole requests, one a line, tab-separated
+--                  METHOD PATH TOKEN BODY ("-" for no token or no body) (the mixed workload)
 -- Every request string is built once in init(); request() only picks the next one, so wrk spends
 -- its CPU on the network, not on Lua. No response() function: wrk then skips parsing bodies.
 -- done() prints one machine-readable line, BENCH_RESULT key=value ..., that run.sh parses.
@@ -34,7 +36,31 @@ end
 local requests_built = {}
 local next_index = 0
 
+local function split_tabs(line)
+  local fields = {}
+  for field in string.gmatch(line, "[^\t]+") do
+    fields[#fields + 1] = field
+  end
+  return fields
+end
+
 function init(args)
+  local mixed = read_lines(os.getenv("BENCH_REQUESTS"))
+  if mixed then
+    for i, line in ipairs(mixed) do
+      local f = split_tabs(line)
+      local headers = { ["Accept"] = "application/json" }
+      if f[3] ~= "-" then headers["Authorization"] = "Token " .. f[3] end
+      local body = nil
+      if f[4] ~= "-" then
+        body = f[4]
+        headers["Content-Type"] = "application/json"
+      end
+      requests_built[i] = wrk.format(f[1], f[2], headers, body)
+    end
+    next_index = ((thread_id or 1) - 1) * math.floor(#mixed / 2 + 1)
+    return
+  end
   local method = os.getenv("BENCH_METHOD") or "GET"
   local paths = read_lines(os.getenv("BENCH_PATHS"))
   local tokens = read_lines(os.getenv("BENCH_TOKENS"))

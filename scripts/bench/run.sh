@@ -15,9 +15,12 @@
 # Options are environment variables (defaults: full / quick):
 #   BENCH_DURATION=30s/3s  BENCH_WARMUP=5s/1s  BENCH_CONNECTIONS=64  BENCH_THREADS=2
 #   BENCH_TIMEOUT=10s (wrk: slower responses count as timeout errors)
-#   BENCH_ENDPOINTS=list,tag,article,feed,comments,tags,login,user   (any subset, in that order)
+#   BENCH_ENDPOINTS=list,list-user,tag,article,article-user,feed,comments,tags,login,user,mixed
+#     (any subset, in that order; -user: the same requests with a session token; mixed: the
+#     mixed workload, proportions stated where its requests are drawn, below)
+#   BENCH_MIXED_REQUESTS=20000 (requests drawn for the mixed workload, rotated)
 #   BENCH_USERS=1000/200  BENCH_ARTICLES=20000/2000  BENCH_FAVORITES=100000/10000
-#   BENCH_COMMENTS=60000/6000  BENCH_TOKENS=100/20 (sessions for feed and current user)
+#   BENCH_COMMENTS=60000/6000  BENCH_TOKENS=1000/200 (users logged in: sessions for the signed-in endpoints)
 #   BENCH_DB_POOL_SIZE=16  BENCH_JAVA_OPTS=""  BENCH_JAR=app/target/conduit.jar
 #   BENCH_RESULTS_DIR=/tmp/conduit-bench-results/<UTC time>  BENCH_KEEP=0 (1: keep the temp dir)
 #   BENCH_EXPLAIN=1 (EXPLAIN (ANALYZE, BUFFERS) of the hot queries into the results dir)
@@ -62,16 +65,16 @@ for arg in "$@"; do
 done
 
 if [[ "$quick" == 1 ]]; then
-  d_duration=3s d_warmup=1s d_users=200 d_articles=2000 d_favorites=10000 d_comments=6000 d_tokens=20
+  d_duration=3s d_warmup=1s d_users=200 d_articles=2000 d_favorites=10000 d_comments=6000 d_tokens=200
 else
-  d_duration=30s d_warmup=5s d_users=1000 d_articles=20000 d_favorites=100000 d_comments=60000 d_tokens=100
+  d_duration=30s d_warmup=5s d_users=1000 d_articles=20000 d_favorites=100000 d_comments=60000 d_tokens=1000
 fi
 duration=${BENCH_DURATION:-$d_duration}
 warmup=${BENCH_WARMUP:-$d_warmup}
 connections=${BENCH_CONNECTIONS:-64}
 threads=${BENCH_THREADS:-2}
 wrk_timeout=${BENCH_TIMEOUT:-10s}
-endpoints=${BENCH_ENDPOINTS:-list,tag,article,feed,comments,tags,login,user}
+endpoints=${BENCH_ENDPOINTS:-list,list-user,tag,article,article-user,feed,comments,tags,login,user,mixed}
 users=${BENCH_USERS:-$d_users}
 articles=${BENCH_ARTICLES:-$d_articles}
 favorites=${BENCH_FAVORITES:-$d_favorites}
@@ -412,7 +415,7 @@ sampler_pid=$!
 # Request files: paths, tokens and bodies that wrk rotates over
 data="$work/data"; mkdir -p "$data"
 step=$(( users / tokens_wanted )); (( step >= 1 )) || step=1
-: >"$data/tokens.txt"
+: >"$data/tokens.txt"; : >"$data/users.tsv"
 login_failures=0
 log "logging in $tokens_wanted bench users through the API"
 for ((i = 0; i < tokens_wanted; i++)); do
@@ -420,7 +423,11 @@ for ((i = 0; i < tokens_wanted; i++)); do
   response=$(curl -s --max-time 15 -X POST "$api/api/users/login" -H 'Content-Type: application/json' \
     -d "{\"user\":{\"email\":\"$u@bench.test\",\"password\":\"$password\"}}" || true)
   token=$(printf '%s' "$response" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
-  if [[ -n "$token" ]]; then echo "$token" >>"$data/tokens.txt"; else login_failures=$((login_failures + 1)); fi
+  if [[ -n "$token" ]]; then
+    echo "$token" >>"$data/tokens.txt"; printf '%s\t%s\n' "$u" "$token" >>"$data/users.tsv"
+  else
+    login_failures=$((login_failures + 1))
+  fi
 done
 token_count=$(wc -l <"$data/tokens.txt")
 log "$token_count tokens ($login_failures logins failed)"
@@ -446,6 +453,63 @@ awk -v users="$users" -v pw="$password" 'BEGIN { w = length(users "") < 4 ? 4 : 
   for (n = 1; n <= users; n++) printf "{\"user\":{\"email\":\"user_%0*d@bench.test\",\"password\":\"%s\"}}\n", w, n, pw }' \
   >"$data/login.bodies"
 echo "/api/user" >"$data/user.paths"
+cp "$data/list.paths" "$data/list-user.paths"
+cp "$data/article.paths" "$data/article-user.paths"
+
+# The mixed workload: BENCH_MIXED_REQUESTS (20,000) requests drawn once, repeatably (awk srand),
+# in these proportions (per 1,000): signed-in reads 700 (home list 200, list by tag 80, article
+# 200, its comments 100, feed 70, a profile 20, current user 30), anonymous reads 250 (home list
+# 100, article 100, tags 30, comments 20), writes 49 (favorite 15, unfavorite 5, follow 5, unfollow
+# 2, comment 15, new article 4, update of one's own article 3) and 1 login. Signed-in requests
+# carry the token of one of the logged-in users (all of them, 1,000 in a full run), chosen at
+# random; articles by popularity (article.paths); an update goes to an article of its author.
+q -c "select a.slug || chr(9) || u.username from articles.article a join identity.user_account u on u.id = a.author_id
+      order by a.id limit 20000" >"$work/authored.tsv"
+awk -F'\t' -v n="${BENCH_MIXED_REQUESTS:-20000}" -v users="$users" -v pw="$password" '
+  FILENAME == ARGV[1] { user[++nu] = $1; token[nu] = $2; tok[$1] = $2; next }
+  FILENAME == ARGV[2] { slug[++ns] = substr($0, 15); next }          # /api/articles/<slug>
+  FILENAME == ARGV[3] { tagp[++nt] = $0; next }
+  FILENAME == ARGV[4] { if ($2 in tok) { own[++no] = $1; owner[no] = $2 } next }
+  END {
+    srand(42)
+    split("200 80 200 100 70 20 30 100 100 30 20 15 5 5 2 15 4 3 1", w, " ")
+    split("list tag article comments feed profile user a-list a-article a-tags a-comments favorite unfavorite follow unfollow comment create update login", kind, " ")
+    for (i = 1; i <= 19; i++) total += w[i]
+    w_len = length(users "") < 4 ? 4 : length(users "")
+    for (r = 1; r <= n; r++) {
+      x = rand() * total; k = 0; acc = 0
+      while (acc <= x) acc += w[++k]
+      i = 1 + int(rand() * nu); t = token[i]; s = slug[1 + int(rand() * ns)]
+      other = user[1 + int(rand() * nu)]; if (other == user[i]) other = user[1 + (i % nu)]
+      m = "GET"; b = "-"; tk = t
+      if (kind[k] == "list") p = "/api/articles?limit=20"
+      else if (kind[k] == "tag") p = tagp[1 + int(rand() * nt)]
+      else if (kind[k] == "article") p = "/api/articles/" s
+      else if (kind[k] == "comments") p = "/api/articles/" s "/comments"
+      else if (kind[k] == "feed") p = "/api/articles/feed?limit=20"
+      else if (kind[k] == "profile") p = "/api/profiles/" other
+      else if (kind[k] == "user") p = "/api/user"
+      else if (kind[k] == "a-list") { p = "/api/articles?limit=20"; tk = "-" }
+      else if (kind[k] == "a-article") { p = "/api/articles/" s; tk = "-" }
+      else if (kind[k] == "a-tags") { p = "/api/tags"; tk = "-" }
+      else if (kind[k] == "a-comments") { p = "/api/articles/" s "/comments"; tk = "-" }
+      else if (kind[k] == "favorite") { m = "POST"; p = "/api/articles/" s "/favorite"; b = "" }
+      else if (kind[k] == "unfavorite") { m = "DELETE"; p = "/api/articles/" s "/favorite" }
+      else if (kind[k] == "follow") { m = "POST"; p = "/api/profiles/" other "/follow"; b = "" }
+      else if (kind[k] == "unfollow") { m = "DELETE"; p = "/api/profiles/" other "/follow" }
+      else if (kind[k] == "comment") { m = "POST"; p = "/api/articles/" s "/comments"
+        b = "{\"comment\":{\"body\":\"A comment of the mixed workload, number " r ".\"}}" }
+      else if (kind[k] == "create") { m = "POST"; p = "/api/articles"
+        b = "{\"article\":{\"title\":\"Mixed workload article " r "\",\"description\":\"one of the writes\",\"body\":\"Written by the benchmark, request " r ".\",\"tagList\":[\"bench\"]}}" }
+      else if (kind[k] == "update") { j = 1 + int(rand() * no); m = "PUT"; p = "/api/articles/" own[j]; tk = tok[owner[j]]
+        b = "{\"article\":{\"body\":\"Updated by the benchmark, request " r ".\"}}" }
+      else if (kind[k] == "login") { m = "POST"; p = "/api/users/login"; tk = "-"
+        b = sprintf("{\"user\":{\"email\":\"%s@bench.test\",\"password\":\"%s\"}}", user[i], pw) }
+      if (b == "") b = "-"
+      printf "%s\t%s\t%s\t%s\n", m, p, tk, b
+    }
+  }' "$data/users.tsv" "$data/article.paths" "$data/tag.paths" "$work/authored.tsv" >"$data/mixed.requests"
+echo "/api/articles?limit=20" >"$data/mixed.paths"
 
 # ---------------------------------------------------------------------------------------------
 # Measurements
@@ -475,6 +539,33 @@ status_diff() { # before after -> "route status count" of the requests in betwee
   awk 'NR == FNR { before[$1 " " $2] = $3; next }
        { d = $3 - before[$1 " " $2]; if (d > 0 && $1 !~ /^\/health/) printf "%s %s %d\n", $1, $2, d }' "$1" "$2"
 }
+histograms() { # the request-latency histogram buckets: "method route le count" (summed over statuses)
+  curl -s --max-time 10 "$admin/metrics" | awk '
+    /^http_server_requests_seconds_bucket\{/ {
+      m = $0; sub(/.*method="/, "", m); sub(/".*/, "", m)
+      r = $0; sub(/.*route="/, "", r); sub(/".*/, "", r)
+      le = $0; sub(/.*le="/, "", le); sub(/".*/, "", le)
+      c[m " " r " " le] += $NF }
+    END { for (k in c) print k, c[k] }' || true
+}
+per_kind() { # before after -> Markdown rows: method route | requests | p50 ms | p99 ms (server side, bucket bounds)
+  awk 'NR == FNR { before[$1 " " $2 " " $3] = $4; next }
+       $2 !~ /^\/health/ { k = $1 " " $2; d = $4 - before[$1 " " $2 " " $3]; if ($3 == "+Inf") total[k] = d
+         else { n[k]++; le[k, n[k]] = $3 + 0; cum[k, n[k]] = d } }
+       END {
+         for (k in total) {
+           if (total[k] <= 0) continue
+           # buckets in ascending order of le (simple insertion sort)
+           for (i = 2; i <= n[k]; i++) for (j = i; j > 1 && le[k, j] < le[k, j - 1]; j--) {
+             t = le[k, j]; le[k, j] = le[k, j - 1]; le[k, j - 1] = t
+             t = cum[k, j]; cum[k, j] = cum[k, j - 1]; cum[k, j - 1] = t }
+           p50 = p99 = "> " le[k, n[k]] * 1000
+           for (i = n[k]; i >= 1; i--) { if (cum[k, i] >= 0.5 * total[k]) p50 = sprintf("%.2f", le[k, i] * 1000)
+                                         if (cum[k, i] >= 0.99 * total[k]) p99 = sprintf("%.2f", le[k, i] * 1000) }
+           split(k, mr, " ")
+           printf "| %s %s | %d | ≤ %s | ≤ %s |\n", mr[1], mr[2], total[k], p50, p99 }
+       }' "$1" "$2" | sort -t'|' -k3 -nr
+}
 settle() { # waits (at most 15 s) until the server has no request in flight, e.g. queued logins
   local deadline=$((SECONDS + 15)) active
   while (( SECONDS < deadline )); do
@@ -491,14 +582,17 @@ fmt_thousands() { awk -v n="$1" 'BEGIN { n = sprintf("%.0f", n); s = ""; while (
 # key | label | method | tokens | bodies | target text | min req/s | max p99 ms | no errors
 endpoint_spec() {
   case "$1" in
-    list)     echo "list articles (anonymous, limit 20)|GET|no|no|≥ 1,500 req/s, p99 ≤ 100 ms|1500|100|no" ;;
+    list)     echo "list articles (anonymous, limit 20)|GET|no|no|≥ 12,000 req/s|12000|0|no" ;;
+    list-user) echo "list articles (signed in, limit 20)|GET|yes|no|≥ 8,000 req/s|8000|0|no" ;;
     tag)      echo "list by tag (top 20 tags, limit 20)|GET|no|no|—|0|0|no" ;;
     article)  echo "single article (1,000 slugs)|GET|no|no|≥ 4,000 req/s|4000|0|no" ;;
-    feed)     echo "feed (token, limit 20)|GET|yes|no|≥ 1,000 req/s, p99 ≤ 150 ms|1000|150|no" ;;
+    article-user) echo "single article (signed in, 1,000 slugs)|GET|yes|no|≥ 9,000 req/s|9000|0|no" ;;
+    feed)     echo "feed (token, limit 20)|GET|yes|no|≥ 4,000 req/s, p99 ≤ 50 ms|4000|50|no" ;;
     comments) echo "comments of an article (1,000 slugs)|GET|no|no|—|0|0|no" ;;
     tags)     echo "tags|GET|no|no|≥ 8,000 req/s|8000|0|no" ;;
     login)    echo "login (Argon2id)|POST|no|yes|≥ 40 req/s, no errors|40|0|yes" ;;
-    user)     echo "current user (token)|GET|yes|no|≥ 6,000 req/s|6000|0|no" ;;
+    user)     echo "current user (token)|GET|yes|no|≥ 12,000 req/s|12000|0|no" ;;
+    mixed)    echo "mixed workload (all users signed in, 5 % writes)|MIXED|yes|yes|≥ 4,000 req/s, p99 ≤ 100 ms, no errors|4000|100|yes" ;;
     *) return 1 ;;
   esac
 }
@@ -511,7 +605,8 @@ run_wrk() { # key seconds output-file
   IFS='|' read -r _ method tokens bodies _ <<<"$(endpoint_spec "$key")"
   BENCH_METHOD=$method BENCH_PATHS="$data/$key.paths" \
   BENCH_TOKENS=$([[ $tokens == yes ]] && echo "$data/tokens.txt") \
-  BENCH_BODIES=$([[ $bodies == yes ]] && echo "$data/login.bodies") \
+  BENCH_BODIES=$([[ $bodies == yes && $key != mixed ]] && echo "$data/login.bodies") \
+  BENCH_REQUESTS=$([[ $key == mixed ]] && echo "$data/mixed.requests") \
     timeout --foreground $((secs + 60)) wrk -t "$threads" -c "$connections" -d "${secs}s" --timeout "$wrk_timeout" \
     -s "$here/bench.lua" "$api" >"$out" 2>&1 || true
 }
@@ -520,12 +615,13 @@ rows=() details=() busy=()
 peak_rss_kb=0
 IFS=',' read -r -a endpoint_list <<<"$endpoints"
 for key in "${endpoint_list[@]}"; do
-  spec=$(endpoint_spec "$key") || die "unknown endpoint '$key' in BENCH_ENDPOINTS (list,tag,article,feed,comments,tags,login,user)"
+  spec=$(endpoint_spec "$key") || die "unknown endpoint '$key' in BENCH_ENDPOINTS (list,list-user,tag,article,article-user,feed,comments,tags,login,user,mixed)"
   IFS='|' read -r label method uses_tokens uses_bodies target min_rps max_p99 no_errors <<<"$spec"
   path=$(head -n 1 "$data/$key.paths")
   args=(-s --max-time 15 -o "$results/probe-$key.json" -w '%{http_code}' -X "$method")
   [[ $uses_tokens == yes ]] && args+=(-H "Authorization: Token $(head -n 1 "$data/tokens.txt")")
-  [[ $uses_bodies == yes ]] && args+=(-H 'Content-Type: application/json' -d "$(head -n 1 "$data/login.bodies")")
+  [[ $uses_bodies == yes && $key != mixed ]] && args+=(-H 'Content-Type: application/json' -d "$(head -n 1 "$data/login.bodies")")
+  [[ $key == mixed ]] && args=(-s --max-time 15 -o "$results/probe-$key.json" -w '%{http_code}' -H "Authorization: Token $(head -n 1 "$data/tokens.txt")")
   probe=$(curl "${args[@]}" "$api$path" || true)
   if [[ "$probe" == 404 ]] && grep -q '"route"' "$results/probe-$key.json"; then
     log "$key: $method $path is not served (404 route not found); skipped"
@@ -541,6 +637,7 @@ for key in "${endpoint_list[@]}"; do
   settle
 
   status_counts >"$work/metrics-before"
+  [[ $key == mixed ]] && histograms >"$work/histograms-before"
   psql_su -d conduit -Atc 'select pg_stat_statements_reset()' >/dev/null || true
   app_t0=$(cpu_ticks_of "$bench_pid"); pg_t0=$(pg_cpu_ticks); redis_t0=$(cpu_ticks_of "$redis_pid")
   children_cpu_seconds; kids_t0=$KIDS
@@ -554,6 +651,13 @@ for key in "${endpoint_list[@]}"; do
   all_t1=$(machine_busy_ticks)
   app_t1=$(cpu_ticks_of "$bench_pid"); pg_t1=$(pg_cpu_ticks); redis_t1=$(cpu_ticks_of "$redis_pid")
   status_counts >"$work/metrics-after"
+  if [[ $key == mixed ]]; then
+    histograms >"$work/histograms-after"
+    per_kind "$work/histograms-before" "$work/histograms-after" >"$results/mixed-kinds.md"
+    awk -F'\t' '{ k = $1 " " $2; sub(/\/api\/articles\/[^\/?]+/, "/api/articles/{slug}", k); sub(/\/api\/profiles\/[^\/]+/, "/api/profiles/{username}", k)
+                  sub(/\?.*/, "", k); if ($3 != "-") k = k " (token)"; n[k]++ }
+                END { for (k in n) printf "| %s | %.1f %% |\n", k, 100 * n[k] / NR }' "$data/mixed.requests" | sort -t'|' -k3 -nr >"$results/mixed-mix.md"
+  fi
   status_diff "$work/metrics-before" "$work/metrics-after" >"$results/statuses-$key.txt"
   psql_su -d conduit -P pager=off -c "
     select calls, round(total_exec_time::numeric, 1) as total_ms, round(mean_exec_time::numeric, 3) as mean_ms,
@@ -680,6 +784,20 @@ report="$results/results.md"
   echo "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
   printf '%s\n' "${details[@]}"
   echo
+  if [[ -f "$results/mixed-kinds.md" ]]; then
+    echo "Mixed workload, per request kind (server-side latency from the request histogram, as bucket bounds; statuses above):"
+    echo
+    echo "| request | requests | p50 ms | p99 ms |"
+    echo "| --- | ---: | ---: | ---: |"
+    cat "$results/mixed-kinds.md"
+    echo
+    echo "The mix as drawn ($(wc -l <"$data/mixed.requests") requests, rotated; \"(token)\": signed in):"
+    echo
+    echo "| request | share |"
+    echo "| --- | ---: |"
+    cat "$results/mixed-mix.md"
+    echo
+  fi
   echo "Per route over the whole run (warm-ups included), from the access log: requests, SQL statements per request (mean, max), server-side latency mean (ms):"
   echo
   echo "| route | requests | statements | max statements | latency ms |"

@@ -8,6 +8,7 @@ import io.conduit.comments.CommentsModule;
 import io.conduit.identity.IdentityModule;
 import io.conduit.identity.UserUpdated;
 import io.conduit.platform.DomainModule;
+import io.conduit.platform.RootCause;
 import io.conduit.platform.database.UtcInstants;
 import io.conduit.platform.events.Events;
 import io.conduit.platform.http.HttpModule;
@@ -35,7 +36,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,8 +95,9 @@ final class Application {
             var cache = new ResponseCache(new ContentVersion(redis), config.responseCache(), registry);
             invalidateOnPublicWrites(events, cache);
             var identity = IdentityModule.create(jdbi, redis, config.identity(), events, clock, registry);
-            var profiles = ProfilesModule.create(jdbi, identity.users(), clock);
-            var articles = ArticlesModule.create(jdbi, events, profiles.profiles(), identity.users(), cache, clock);
+            var profiles = ProfilesModule.create(jdbi, redis, identity.users(), clock);
+            var articles =
+                    ArticlesModule.create(jdbi, redis, events, profiles.profiles(), identity.users(), cache, clock);
             var comments = CommentsModule.create(jdbi, articles.articles(), profiles.profiles(), clock);
             List<DomainModule> domain = List.of(identity, profiles, articles, comments);
             Modules.checkCreated(domain);
@@ -140,17 +141,7 @@ final class Application {
 
     /** Waits for the migrations; their failure is the start's failure, as if they had run inline. */
     private static void migrated(CompletableFuture<Void> migrations) {
-        try {
-            migrations.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
+        RootCause.join(migrations);
     }
 
     int port() {

@@ -20,7 +20,7 @@ class ResponseCacheIT {
     private static final Http b = second.http();
 
     @Test
-    void servesRepeatedAnonymousReadsFromTheCacheButNeverSignedInOnes() {
+    void servesRepeatedReadsFromTheCacheButNeverACallersOwnFlagsToAnother() {
         var user = Users.register(a);
         String slug = create(a, user.token(), Users.unique("Cached"), List.of())
                 .get("slug")
@@ -29,10 +29,18 @@ class ResponseCacheIT {
 
         var cached = a.get("/api/articles/" + slug);
         var signedIn = a.get("/api/articles/" + slug, token(user.token()));
+        a.post("/api/articles/" + slug + "/favorite", "", token(user.token()));
+        a.get("/api/articles/" + slug);
+        var flagged = a.get("/api/articles/" + slug, token(user.token()));
 
         assertThat(cached.header("X-Cache")).isEqualTo("hit");
         assertThat(cached.json().at("/article/slug").asText()).isEqualTo(slug);
-        assertThat(signedIn.header("X-Cache")).isNull();
+        assertThat(signedIn.header("X-Cache"))
+                .as("no flag of the caller's: the shared bytes")
+                .isEqualTo("hit");
+        assertThat(signedIn.body()).isEqualTo(cached.body());
+        assertThat(flagged.header("X-Cache")).as("the caller's own flag put on").isNull();
+        assertThat(flagged.json().at("/article/favorited").asBoolean()).isTrue();
     }
 
     @Test

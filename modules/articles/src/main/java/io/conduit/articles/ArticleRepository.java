@@ -84,6 +84,7 @@ final class ArticleRepository {
             update articles.article set favorites_count = favorites_count + 1
             where id in (select article_id from added)
             """;
+    private static final String FAVORITED_BY = "select article_id from articles.favorite where user_id = :user";
     private static final String UNFAVORITE = """
             with removed as (
               delete from articles.favorite where article_id = :id and user_id = :user
@@ -301,6 +302,14 @@ final class ArticleRepository {
                 .bind("id", id.value())
                 .bind("user", user.value())
                 .execute();
+    }
+
+    /** The ids of the articles {@code user} has favorited. */
+    List<ArticleId> favoritedBy(Handle h, UserId user) {
+        return h.createQuery(FAVORITED_BY)
+                .bind("user", user.value())
+                .map((rs, ctx) -> new ArticleId(rs.getLong(1)))
+                .list();
     }
 
     private static long viewerId(Optional<UserId> viewer) {

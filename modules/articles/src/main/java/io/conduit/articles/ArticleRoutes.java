@@ -1,29 +1,48 @@
 package io.conduit.articles;
 
+import io.conduit.platform.Sha256;
+import io.conduit.platform.UserId;
 import io.conduit.platform.http.Access;
-import io.conduit.platform.http.AnonymousCache;
 import io.conduit.platform.http.Caller;
+import io.conduit.platform.http.ContentCache;
 import io.conduit.platform.http.Requests;
+import io.conduit.platform.json.Json;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
-/** {@code /articles}, {@code /articles/feed}, {@code /articles/{slug}}, favorites and {@code /tags}. */
+/**
+ * {@code /articles}, {@code /articles/feed}, {@code /articles/{slug}}, favorites and {@code /tags}.
+ *
+ * <p>Reads of articles are made of a shared part, the page as an anonymous reader sees it (with its
+ * JSON, made once), kept in the {@link ContentCache} until public content changes, and the
+ * caller's own flags ({@code favorited}, {@code following}) put on from their kept favorites and
+ * follows. A caller with no flag on the page gets the shared JSON as it is.
+ */
 final class ArticleRoutes {
     private final ArticleService articles;
-    private final AnonymousCache cache;
+    private final ContentCache cache;
 
-    ArticleRoutes(ArticleService articles, AnonymousCache cache) {
+    ArticleRoutes(ArticleService articles, ContentCache cache) {
         this.articles = articles;
         this.cache = cache;
     }
 
     void register(RoutesConfig routes, String prefix) {
-        routes.get(prefix + "/articles", cache.anonymous(this::list), Access.OPTIONAL_USER);
+        routes.get(prefix + "/articles", this::list, Access.OPTIONAL_USER);
         routes.get(prefix + "/articles/feed", this::feed, Access.USER);
         routes.post(prefix + "/articles", this::create, Access.USER);
-        routes.get(prefix + "/articles/{slug}", cache.anonymous(this::get), Access.OPTIONAL_USER);
+        routes.get(prefix + "/articles/{slug}", this::get, Access.OPTIONAL_USER);
         routes.put(prefix + "/articles/{slug}", this::update, Access.USER);
         routes.delete(prefix + "/articles/{slug}", this::delete, Access.USER);
         routes.post(prefix + "/articles/{slug}/favorite", ctx -> favorite(ctx, true), Access.USER);
@@ -33,29 +52,96 @@ final class ArticleRoutes {
 
     private void list(Context ctx) {
         var page = PageRequest.of(ctx.queryParam("limit"), ctx.queryParam("offset"));
-        var viewer = Requests.optionalCaller(ctx).map(Caller::userId);
-        ctx.json(ArticleJson.multiple(articles.list(
-                nonEmpty(ctx.queryParam("tag")),
-                nonEmpty(ctx.queryParam("author")),
-                nonEmpty(ctx.queryParam("favorited")),
-                page,
-                viewer)));
+        String tag = nonEmpty(ctx.queryParam("tag"));
+        String author = nonEmpty(ctx.queryParam("author"));
+        String favorited = nonEmpty(ctx.queryParam("favorited"));
+        String key = key("articles", "tag", tag, "author", author, "favorited", favorited) + page.key();
+        respond(
+                ctx,
+                key,
+                () -> Shared.multiple(articles.list(tag, author, favorited, page, Optional.empty())),
+                ArticleJson::multiple);
     }
 
     private void feed(Context ctx) {
         var page = PageRequest.of(ctx.queryParam("limit"), ctx.queryParam("offset"));
-        ctx.json(ArticleJson.multiple(articles.feed(Requests.caller(ctx).userId(), page)));
+        UserId viewer = Requests.caller(ctx).userId();
+        Set<UserId> followed = articles.followedBy(viewer);
+        String authors = followed.stream()
+                .map(UserId::value)
+                .sorted()
+                .map(String::valueOf)
+                .collect(Collectors.joining(","));
+        String key = "feed?authors=" + Sha256.hex(authors) + page.key();
+        respond(
+                ctx,
+                key,
+                () -> Shared.multiple(articles.feedOf(followed, page, Optional.empty())),
+                ArticleJson::multiple);
+    }
+
+    private void get(Context ctx) {
+        String slug = ctx.pathParam("slug");
+        respond(
+                ctx,
+                key("article", "slug", slug),
+                () -> Shared.single(articles.get(slug, Optional.empty())),
+                ArticleJson::single);
+    }
+
+    /**
+     * The shared JSON, or for a caller with flags on this page, the page with them put on. {@code
+     * X-Cache: hit} when the whole response came from the cache.
+     */
+    private void respond(Context ctx, String key, Supplier<Shared> load, Function<ArticlePage, Object> json) {
+        var loads = new AtomicBoolean();
+        Shared shared = cache.shared(key, () -> {
+            loads.set(true);
+            return load.get();
+        });
+        boolean loaded = loads.get();
+        Optional<UserId> viewer = Requests.optionalCaller(ctx).map(Caller::userId);
+        if (viewer.isPresent()) {
+            ArticlePage seen = articles.seenBy(shared.page(), viewer.get());
+            if (seen != shared.page()) {
+                ctx.json(json.apply(seen));
+                return;
+            }
+        }
+        if (!loaded) {
+            ctx.header("X-Cache", "hit");
+        }
+        ctx.contentType(ContentType.APPLICATION_JSON).result(shared.json());
+    }
+
+    /** A cache key naming every parameter, each value encoded so none can pass for another. */
+    private static String key(String kind, String... namesAndValues) {
+        var key = new StringBuilder(kind).append('?');
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            String value = namesAndValues[i + 1];
+            key.append(namesAndValues[i])
+                    .append('=')
+                    .append(value == null ? "" : "'" + URLEncoder.encode(value, StandardCharsets.UTF_8))
+                    .append('&');
+        }
+        return key.toString();
+    }
+
+    /** A page as an anonymous reader sees it, and its JSON. */
+    private record Shared(ArticlePage page, byte[] json) {
+        static Shared multiple(ArticlePage page) {
+            return new Shared(page, Json.bytes(ArticleJson.multiple(page)));
+        }
+
+        static Shared single(ArticlePage page) {
+            return new Shared(page, Json.bytes(ArticleJson.single(page)));
+        }
     }
 
     private void create(Context ctx) {
         var article = ArticleJson.newArticle(Requests.body(ctx, ArticleJson.Envelope.class));
         ctx.status(HttpStatus.CREATED)
                 .json(ArticleJson.single(articles.create(Requests.caller(ctx).userId(), article)));
-    }
-
-    private void get(Context ctx) {
-        var viewer = Requests.optionalCaller(ctx).map(Caller::userId);
-        ctx.json(ArticleJson.single(articles.get(ctx.pathParam("slug"), viewer)));
     }
 
     private void update(Context ctx) {

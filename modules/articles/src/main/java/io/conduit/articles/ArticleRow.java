@@ -20,4 +20,22 @@ record ArticleRow(
         Instant updatedAt,
         List<String> tags,
         long favoritesCount,
-        boolean favorited) {}
+        boolean favorited) {
+    /** This row with {@code favorited} as given. */
+    ArticleRow favoritedBy(boolean viewer) {
+        return viewer == favorited
+                ? this
+                : new ArticleRow(
+                        id,
+                        slug,
+                        title,
+                        description,
+                        body,
+                        authorId,
+                        createdAt,
+                        updatedAt,
+                        tags,
+                        favoritesCount,
+                        viewer);
+    }
+}

@@ -6,7 +6,9 @@ import io.conduit.platform.Forbidden;
 import io.conduit.platform.NotFound;
 import io.conduit.platform.Timestamps;
 import io.conduit.platform.UserId;
+import io.conduit.platform.database.AfterCommit;
 import io.conduit.platform.events.Events;
+import io.conduit.platform.redis.KeyedCache;
 import io.conduit.profiles.ProfileView;
 import io.conduit.profiles.Profiles;
 import java.sql.SQLException;
@@ -29,19 +31,30 @@ import org.jspecify.annotations.Nullable;
  * {@link ArticleChanged}.
  */
 final class ArticleService implements Articles {
+    /** The Redis key that stands for a user's favorites, kept in process; touched after each change. */
+    static final String KEPT_FAVORITES = "articles:favorites:";
+
     private static final int SLUG_CANDIDATES = 20;
 
     private final Jdbi jdbi;
     private final ArticleRepository repository;
+    private final KeyedCache kept;
     private final Events events;
     private final Profiles profiles;
     private final Users users;
     private final Clock clock;
 
     ArticleService(
-            Jdbi jdbi, ArticleRepository repository, Events events, Profiles profiles, Users users, Clock clock) {
+            Jdbi jdbi,
+            ArticleRepository repository,
+            KeyedCache kept,
+            Events events,
+            Profiles profiles,
+            Users users,
+            Clock clock) {
         this.jdbi = jdbi;
         this.repository = repository;
+        this.kept = kept;
         this.events = events;
         this.profiles = profiles;
         this.users = users;
@@ -81,11 +94,48 @@ final class ArticleService implements Articles {
 
     /** Articles by the authors the viewer follows. */
     ArticlePage feed(UserId viewer, PageRequest page) {
-        Set<UserId> followed = profiles.followedBy(viewer);
+        return feedOf(followedBy(viewer), page, Optional.of(viewer));
+    }
+
+    /** Articles by {@code followed}, with {@code viewer}'s flags (none: as an anonymous reader sees them). */
+    ArticlePage feedOf(Set<UserId> followed, PageRequest page, Optional<UserId> viewer) {
         if (followed.isEmpty()) {
             return empty();
         }
-        return page(ArticleFilter.feed(followed), page, Optional.of(viewer));
+        return page(ArticleFilter.feed(followed), page, viewer);
+    }
+
+    Set<UserId> followedBy(UserId viewer) {
+        return profiles.followedBy(viewer);
+    }
+
+    /** The articles {@code user} has favorited, kept in process until they favorite or unfavorite one. */
+    Set<ArticleId> favoritesOf(UserId user) {
+        return kept.get(
+                KEPT_FAVORITES + user.value(), () -> Set.copyOf(jdbi.withHandle(h -> repository.favoritedBy(h, user))));
+    }
+
+    /**
+     * {@code page} as read anonymously, with {@code viewer}'s own flags put on: {@code favorited}
+     * from their favorites, {@code following} from whom they follow. The same page when no flag
+     * is set, so the caller can send the bytes already made for anonymous readers.
+     */
+    ArticlePage seenBy(ArticlePage page, UserId viewer) {
+        Set<ArticleId> favorites = favoritesOf(viewer);
+        Set<UserId> followed = followedBy(viewer);
+        boolean flagged = page.rows().stream().anyMatch(row -> favorites.contains(row.id()))
+                || page.authors().keySet().stream().anyMatch(followed::contains);
+        if (!flagged) {
+            return page;
+        }
+        var rows = page.rows().stream()
+                .map(row -> row.favoritedBy(favorites.contains(row.id())))
+                .toList();
+        var authors = page.authors().values().stream()
+                .map(author -> new ProfileView(
+                        author.id(), author.username(), author.bio(), author.image(), followed.contains(author.id())))
+                .collect(Collectors.toUnmodifiableMap(ProfileView::id, author -> author));
+        return new ArticlePage(rows, authors, page.total());
     }
 
     private ArticlePage page(ArticleFilter filter, PageRequest page, Optional<UserId> viewer) {
@@ -158,6 +208,7 @@ final class ArticleService implements Articles {
             } else {
                 repository.unfavorite(h, ref.id(), caller);
             }
+            AfterCommit.run(h, () -> kept.touch(KEPT_FAVORITES + caller.value()));
             return changed(
                     h, repository.findBySlug(h, slug, Optional.of(caller)).orElseThrow());
         });

@@ -4,8 +4,9 @@ import io.conduit.identity.Users;
 import io.conduit.platform.DomainModule;
 import io.conduit.platform.ModuleDescriptor;
 import io.conduit.platform.events.Events;
-import io.conduit.platform.http.AnonymousCache;
+import io.conduit.platform.http.ContentCache;
 import io.conduit.platform.http.HttpModule;
+import io.conduit.platform.redis.Redis;
 import io.conduit.profiles.Profiles;
 import io.javalin.config.RoutesConfig;
 import java.time.Clock;
@@ -21,19 +22,28 @@ public final class ArticlesModule implements DomainModule, HttpModule {
     private final ArticleService service;
     private final ArticleRoutes routes;
 
-    private ArticlesModule(ArticleService service, AnonymousCache cache) {
+    private ArticlesModule(ArticleService service, ContentCache cache) {
         this.service = service;
         this.routes = new ArticleRoutes(service, cache);
     }
 
     /**
-     * Anonymous reads go through {@code cache}. Writes publish {@link ArticleChanged} or {@link
-     * ArticleDeleted}; the composition root decides what reacts (it drops the cache after commit).
+     * Reads take the part of a response that is the same for everyone from {@code cache} and add
+     * the caller's flags from per-user sets kept through {@code redis} ({@link Redis#keyedCache}).
+     * Writes publish {@link ArticleChanged} or {@link ArticleDeleted}; the composition root decides
+     * what reacts (it drops the cache after commit).
      */
     public static ArticlesModule create(
-            Jdbi jdbi, Events events, Profiles profiles, Users users, AnonymousCache cache, Clock clock) {
-        return new ArticlesModule(
-                new ArticleService(jdbi, new ArticleRepository(), events, profiles, users, clock), cache);
+            Jdbi jdbi, Redis redis, Events events, Profiles profiles, Users users, ContentCache cache, Clock clock) {
+        var service = new ArticleService(
+                jdbi,
+                new ArticleRepository(),
+                redis.keyedCache(ArticleService.KEPT_FAVORITES),
+                events,
+                profiles,
+                users,
+                clock);
+        return new ArticlesModule(service, cache);
     }
 
     public Articles articles() {

@@ -17,6 +17,11 @@ record PageRequest(int limit, int offset) {
         return new PageRequest(l, o);
     }
 
+    /** This page as the end of a cache key. */
+    String key() {
+        return "&limit=" + limit + "&offset=" + offset;
+    }
+
     private static int parse(Violations v, String name, @Nullable String text, int fallback, int min, int max) {
         if (text == null || text.isEmpty()) {
             return fallback;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conduit.identity.UserView;
 import io.conduit.platform.events.Events;
+import io.conduit.platform.redis.KeyedCache;
 import io.conduit.testing.ModuleDatabase;
 import java.time.Clock;
 import java.util.List;
@@ -25,7 +26,13 @@ class ArticleListsIT {
 
     private final People people = new People();
     private final ArticleService articles = new ArticleService(
-            db.jdbi(), new ArticleRepository(), new Events(Clock.systemUTC()), people, people, Clock.systemUTC());
+            db.jdbi(),
+            new ArticleRepository(),
+            KeyedCache.NONE,
+            new Events(Clock.systemUTC()),
+            people,
+            people,
+            Clock.systemUTC());
 
     @Test
     void narrowsByTagAuthorAndFavoriterNewestFirstWithTheirCounts() {

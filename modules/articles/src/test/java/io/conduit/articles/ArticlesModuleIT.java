@@ -7,6 +7,7 @@ import io.conduit.identity.UserView;
 import io.conduit.platform.Forbidden;
 import io.conduit.platform.events.Events;
 import io.conduit.platform.json.Json;
+import io.conduit.platform.redis.KeyedCache;
 import io.conduit.testing.ModuleDatabase;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -27,8 +28,8 @@ class ArticlesModuleIT {
 
     private final People people = new People();
     private final Events events = new Events(Clock.systemUTC());
-    private final ArticleService articles =
-            new ArticleService(db.jdbi(), new ArticleRepository(), events, people, people, Clock.systemUTC());
+    private final ArticleService articles = new ArticleService(
+            db.jdbi(), new ArticleRepository(), KeyedCache.NONE, events, people, people, Clock.systemUTC());
 
     @Test
     void createsFromARequestBodyWithASlugAndTrimmedUniqueSortedTags() {

@@ -38,7 +38,8 @@ public final class IdentityModule implements DomainModule, HttpModule {
         var sessions = new SessionStore(
                 redis, clock, settings.sessionIdleTimeout(), settings.sessionAbsoluteLifetime(), registry);
         var hasher = new PasswordHasher(settings.passwordHashConcurrency());
-        var service = new UserService(jdbi, new UserRepository(), hasher, sessions, events, clock);
+        var service = new UserService(
+                jdbi, new UserRepository(), hasher, sessions, redis.keyedCache(UserService.KEPT_USER), events, clock);
         return new IdentityModule(service, sessions, settings.limits());
     }
 

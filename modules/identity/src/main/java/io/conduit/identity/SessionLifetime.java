@@ -29,6 +29,11 @@ record SessionLifetime(long idleMillis, long absoluteMillis) {
         return created <= lastExpiredCreation(now);
     }
 
+    /** Whether a session last renewed at {@code seen} has reached its idle timeout at {@code now}. */
+    boolean idleExpired(long seen, long now) {
+        return now - seen >= idleMillis;
+    }
+
     /** The latest creation time of a session that has expired at {@code now}. */
     long lastExpiredCreation(long now) {
         return now - absoluteMillis;

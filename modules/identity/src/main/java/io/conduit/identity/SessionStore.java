@@ -2,11 +2,14 @@ package io.conduit.identity;
 
 import io.conduit.platform.Unavailable;
 import io.conduit.platform.UserId;
+import io.conduit.platform.redis.KeyedCache;
 import io.conduit.platform.redis.Redis;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * client does not write on every request), capped by what is left of the absolute lifetime.
  * {@code identity:user-sessions:<uid>} is a sorted set of the user's session ids by creation time,
  * for logging out everywhere and for revoking other sessions on a password change.
+ *
+ * <p>A session read is kept in process ({@link KeyedCache}: Redis tells every instance when the
+ * key is written, so a logout or revocation takes effect everywhere at once, and at once on the
+ * instance that made it); a request then costs no Redis round trip to find its caller.
  *
  * <p>The renewal ("touch") is a write on the way of a read: a request that only needed to know
  * who is calling must not fail because Redis cannot take a write this moment (a failover, when the
@@ -49,12 +56,14 @@ final class SessionStore {
             """;
 
     private final Redis redis;
+    private final KeyedCache kept;
     private final Clock clock;
     private final SessionLifetime lifetime;
     private final Counter touchFailures;
 
     SessionStore(Redis redis, Clock clock, Duration idleTimeout, Duration absoluteLifetime, MeterRegistry registry) {
         this.redis = redis;
+        this.kept = redis.keyedCache(SESSION);
         this.clock = clock;
         this.touchFailures = Counter.builder("session.touch.failures")
                 .description("Session renewals (sliding idle timeout) that Redis did not take; the request went on")
@@ -68,7 +77,7 @@ final class SessionStore {
         String id = SessionTokens.idOf(token);
         long now = clock.millis();
         String index = USER_SESSIONS + user.value();
-        redis.run(jedis -> {
+        kept.write(jedis -> {
             var tx = jedis.multi();
             tx.hset(
                     SESSION + id,
@@ -83,7 +92,7 @@ final class SessionStore {
             tx.zremrangeByScore(index, Double.NEGATIVE_INFINITY, lifetime.lastExpiredCreation(now));
             tx.zadd(index, now, id);
             tx.pexpire(index, lifetime.absoluteMillis());
-            tx.exec();
+            return tx.exec();
         });
         return token;
     }
@@ -91,7 +100,10 @@ final class SessionStore {
     /** The user whose session {@code token} opens, if the session is alive; renews its idle timeout. */
     Optional<UserId> find(String token) {
         String id = SessionTokens.idOf(token);
-        List<String> fields = redis.call(jedis -> jedis.hmget(SESSION + id, "uid", "created", "seen"));
+        List<String> fields = kept.get(
+                SESSION + id,
+                () -> Collections.unmodifiableList(
+                        new ArrayList<>(redis.call(jedis -> jedis.hmget(SESSION + id, "uid", "created", "seen")))));
         Long uid = number(fields.get(0));
         Long created = number(fields.get(1));
         Long seen = number(fields.get(2));
@@ -100,6 +112,9 @@ final class SessionStore {
         }
         var user = new UserId(uid);
         long now = clock.millis();
+        if (lifetime.idleExpired(seen, now)) {
+            return Optional.empty(); // Redis drops the key at this moment too; a kept copy must not outlive it
+        }
         if (lifetime.expired(created, now)) {
             revoke(user, new SessionId(id));
             return Optional.empty();
@@ -125,18 +140,19 @@ final class SessionStore {
 
     /** Ends one session of the user. */
     void revoke(UserId user, SessionId session) {
-        redis.run(jedis -> {
+        kept.write(jedis -> {
             var tx = jedis.multi();
             tx.del(SESSION + session.value());
             tx.zrem(USER_SESSIONS + user.value(), session.value());
-            tx.exec();
+            return tx.exec();
         });
     }
 
     /** Ends every session of the user, except {@code keep} when given. */
     void revokeAll(UserId user, @Nullable SessionId keep) {
-        String kept = keep == null ? "" : keep.value();
-        redis.run(jedis -> jedis.eval(REVOKE_ALL_BUT, List.of(USER_SESSIONS + user.value()), List.of(SESSION, kept)));
+        String spared = keep == null ? "" : keep.value();
+        kept.write(
+                jedis -> jedis.eval(REVOKE_ALL_BUT, List.of(USER_SESSIONS + user.value()), List.of(SESSION, spared)));
     }
 
     private static @Nullable Long number(@Nullable String value) {

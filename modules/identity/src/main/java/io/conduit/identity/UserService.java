@@ -4,7 +4,9 @@ import io.conduit.platform.Timestamps;
 import io.conduit.platform.Unauthorized;
 import io.conduit.platform.UserId;
 import io.conduit.platform.Violations;
+import io.conduit.platform.database.AfterCommit;
 import io.conduit.platform.events.Events;
+import io.conduit.platform.redis.KeyedCache;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -19,10 +21,17 @@ import org.jdbi.v3.core.Jdbi;
  * UserUpdated} on its transaction.
  */
 final class UserService implements Users {
+    /**
+     * The Redis key that stands for a user's row: the row is kept in process ({@link KeyedCache})
+     * for the current-user endpoint, and every change of it touches the key once committed.
+     */
+    static final String KEPT_USER = "identity:user:";
+
     private final Jdbi jdbi;
     private final UserRepository repository;
     private final PasswordHasher hasher;
     private final SessionStore sessions;
+    private final KeyedCache kept;
     private final Events events;
     private final Clock clock;
 
@@ -31,12 +40,14 @@ final class UserService implements Users {
             UserRepository repository,
             PasswordHasher hasher,
             SessionStore sessions,
+            KeyedCache kept,
             Events events,
             Clock clock) {
         this.jdbi = jdbi;
         this.repository = repository;
         this.hasher = hasher;
         this.sessions = sessions;
+        this.kept = kept;
         this.events = events;
         this.clock = clock;
     }
@@ -86,7 +97,8 @@ final class UserService implements Users {
 
     /** The signed-in user; 401 when the account is gone while its session lived on. */
     UserRow current(UserId user) {
-        return jdbi.withHandle(h -> repository.findById(h, user)).orElseThrow(Unauthorized::invalidToken);
+        return kept.get(KEPT_USER + user.value(), () -> jdbi.withHandle(h -> repository.findById(h, user)))
+                .orElseThrow(Unauthorized::invalidToken);
     }
 
     /** Applies a partial update; a new password ends every session of the user but {@code session}. */
@@ -128,6 +140,7 @@ final class UserService implements Users {
                 // would leave a stolen token working. The other way round only logs them out.
                 sessions.revokeAll(userId, session);
             }
+            AfterCommit.run(h, () -> kept.touch(KEPT_USER + changed.id().value()));
             events.publish(h, new UserUpdated(changed.id(), now));
             return changed;
         });
@@ -163,16 +176,19 @@ final class UserService implements Users {
 
     private UserRow rehash(UserRow user, String password) {
         String hash = hasher.hash(password);
-        return jdbi.inTransaction(h -> repository.update(
-                h,
-                new UserRow(
-                        user.id(),
-                        user.username(),
-                        user.email(),
-                        hash,
-                        user.bio(),
-                        user.image(),
-                        user.createdAt(),
-                        user.updatedAt())));
+        return jdbi.inTransaction(h -> {
+            AfterCommit.run(h, () -> kept.touch(KEPT_USER + user.id().value()));
+            return repository.update(
+                    h,
+                    new UserRow(
+                            user.id(),
+                            user.username(),
+                            user.email(),
+                            hash,
+                            user.bio(),
+                            user.image(),
+                            user.createdAt(),
+                            user.updatedAt()));
+        });
     }
 }

@@ -7,6 +7,7 @@ import io.conduit.platform.Conflict;
 import io.conduit.platform.Unauthorized;
 import io.conduit.platform.UserId;
 import io.conduit.platform.events.Events;
+import io.conduit.platform.redis.KeyedCache;
 import io.conduit.testing.ModuleDatabase;
 import io.conduit.testing.ModuleRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -46,7 +47,8 @@ class IdentityModuleIT {
         events.afterCommit(UserUpdated.class, e -> updates.add(Map.entry(e, committedUsername(e.userId()))));
         sessions = new SessionStore(
                 redis.redis(), clock, Duration.ofHours(1), Duration.ofDays(1), new SimpleMeterRegistry());
-        users = new UserService(db.jdbi(), new UserRepository(), HASHER, sessions, events, clock);
+        users = new UserService(
+                db.jdbi(), new UserRepository(), HASHER, sessions, KeyedCache.none(redis.redis()), events, clock);
     }
 
     @Test

@@ -12,4 +12,23 @@ public final class RootCause {
         }
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
+
+    /**
+     * The result of {@code future}, waiting for it; its failure is thrown as it was thrown where the
+     * work ran (not wrapped in a {@link java.util.concurrent.CompletionException}), as if the work
+     * had run on this thread.
+     */
+    public static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
 }

@@ -3,15 +3,11 @@ package io.conduit.profiles;
 import io.conduit.platform.UserId;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /** SQL for {@code profiles.follow}. */
 final class FollowRepository {
-    private static final String FOLLOWING_AMONG = """
-            select followee_id from profiles.follow where follower_id = :follower and followee_id = any(:ids)
-            """;
     private static final String FOLLOWEES = "select followee_id from profiles.follow where follower_id = :follower";
     private static final String FOLLOW = """
             insert into profiles.follow (follower_id, followee_id, created_at) values (:follower, :followee, :now)
@@ -19,15 +15,6 @@ final class FollowRepository {
             """;
     private static final String UNFOLLOW =
             "delete from profiles.follow where follower_id = :follower and followee_id = :followee";
-
-    Set<UserId> followingAmong(Handle h, UserId follower, Set<UserId> ids) {
-        List<Long> values = ids.stream().map(UserId::value).toList();
-        return new HashSet<>(h.createQuery(FOLLOWING_AMONG)
-                .bind("follower", follower.value())
-                .bindArray("ids", Long.class, values)
-                .map((rs, ctx) -> new UserId(rs.getLong(1)))
-                .list());
-    }
 
     Set<UserId> followees(Handle h, UserId follower) {
         return new HashSet<>(h.createQuery(FOLLOWEES)

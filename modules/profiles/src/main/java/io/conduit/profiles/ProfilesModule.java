@@ -4,6 +4,7 @@ import io.conduit.identity.Users;
 import io.conduit.platform.DomainModule;
 import io.conduit.platform.ModuleDescriptor;
 import io.conduit.platform.http.HttpModule;
+import io.conduit.platform.redis.Redis;
 import io.javalin.config.RoutesConfig;
 import java.time.Clock;
 import java.util.List;
@@ -23,8 +24,9 @@ public final class ProfilesModule implements DomainModule, HttpModule {
         this.routes = new ProfileRoutes(service);
     }
 
-    public static ProfilesModule create(Jdbi jdbi, Users users, Clock clock) {
-        return new ProfilesModule(new ProfileService(jdbi, new FollowRepository(), users, clock));
+    public static ProfilesModule create(Jdbi jdbi, Redis redis, Users users, Clock clock) {
+        return new ProfilesModule(new ProfileService(
+                jdbi, new FollowRepository(), redis.keyedCache(ProfileService.KEPT_FOLLOWING), users, clock));
     }
 
     public Profiles profiles() {

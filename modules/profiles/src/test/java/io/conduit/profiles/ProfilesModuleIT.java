@@ -7,6 +7,7 @@ import io.conduit.identity.UserView;
 import io.conduit.identity.Users;
 import io.conduit.platform.NotFound;
 import io.conduit.platform.UserId;
+import io.conduit.platform.redis.KeyedCache;
 import io.conduit.testing.ModuleDatabase;
 import java.time.Clock;
 import java.util.Map;
@@ -48,7 +49,7 @@ class ProfilesModuleIT {
     };
 
     private final ProfileService profiles =
-            new ProfileService(db.jdbi(), new FollowRepository(), USERS, Clock.systemUTC());
+            new ProfileService(db.jdbi(), new FollowRepository(), KeyedCache.NONE, USERS, Clock.systemUTC());
 
     @Test
     void followingTwiceIsOneFollowSeenOnlyByTheFollower() {

@@ -2,6 +2,7 @@ package io.conduit.platform.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.conduit.platform.DomainEvent;
+import io.conduit.platform.database.AfterCommit;
 import io.conduit.platform.json.Json;
 import java.time.Clock;
 import java.util.List;
@@ -77,12 +78,7 @@ public final class Events {
         if (local.isEmpty()) {
             return;
         }
-        Runnable tell = () -> local.forEach(listener -> listener.accept(event));
-        if (handle.isInTransaction()) {
-            handle.afterCommit(tell);
-        } else {
-            tell.run(); // the handle auto-commits: the change is already committed
-        }
+        AfterCommit.run(handle, () -> local.forEach(listener -> listener.accept(event)));
     }
 
     private void store(Handle handle, DomainEvent event) {

@@ -36,6 +36,15 @@ public final class Json {
         return MAPPER;
     }
 
+    /** {@code value} as the API writes it (the same mapper as every response's). */
+    public static byte[] bytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JacksonException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
     /** Parses a request body; any malformed or wrongly typed input becomes a 422 naming the field. */
     public static <T> T parse(byte[] body, Class<T> type) {
         if (body.length == 0) {

@@ -24,6 +24,16 @@ public interface Redis {
     /** Runs {@code command} once, for callers with a fallback when Redis does not answer. */
     <T> T callOnce(Function<Jedis, T> command);
 
+    /**
+     * A cache of values kept in this process while Redis keys starting with {@code prefix} are
+     * unchanged (see {@link KeyedCache}). Call it once per prefix, when the module is built; prefixes
+     * must not overlap (one must not start with another). Without server-assisted invalidation the
+     * cache keeps nothing.
+     */
+    default KeyedCache keyedCache(String prefix) {
+        return KeyedCache.none(this);
+    }
+
     default void runOnce(Consumer<Jedis> command) {
         callOnce(jedis -> {
             command.accept(jedis);

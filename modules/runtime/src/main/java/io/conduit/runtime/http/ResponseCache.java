@@ -1,7 +1,8 @@
 package io.conduit.runtime.http;
 
+import io.conduit.platform.RootCause;
 import io.conduit.platform.Unavailable;
-import io.conduit.platform.http.AnonymousCache;
+import io.conduit.platform.http.ContentCache;
 import io.conduit.platform.http.Requests;
 import io.conduit.runtime.redis.ContentVersion;
 import io.javalin.http.Handler;
@@ -9,18 +10,23 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
- * An in-process cache of anonymous GET responses (tags, single articles, article lists), valid
+ * An in-process cache of anonymous GET responses (tags, comments) and of the shared part of
+ * responses that every caller gets (article lists and articles, see {@link #shared}), valid
  * across instances through the shared {@link ContentVersion}: {@link #invalidate()} runs after each
  * committed write that anonymous readers could see, every cached read first asks Redis for the current version (one
  * GET, far cheaper than the SQL it saves). Read before the data and bumped after the commit, the
  * version never lets a response older than a committed write be served: a caller sees its own write
- * on any instance. Signed-in callers are never served from it (their responses are personal).
- * Without Redis the cache is bypassed.
+ * on any instance. Signed-in callers are never served a whole cached response (theirs are
+ * personal); their routes take the shared part and add the caller's flags. The version itself is
+ * kept in process while Redis says it is unchanged ({@link ContentVersion}), so a hit costs no
+ * round trip. Without Redis the cache is bypassed.
  */
-public final class ResponseCache implements AnonymousCache {
+public final class ResponseCache implements ContentCache {
     private static final int MAX_ENTRIES = 2_000;
 
     private final ContentVersion version;
@@ -55,12 +61,13 @@ public final class ResponseCache implements AnonymousCache {
                 handler.handle(ctx);
                 return;
             }
-            String key = ctx.path() + "?" + (ctx.queryString() == null ? "" : ctx.queryString());
-            Entry entry = entries.get(key);
-            if (entry != null && entry.version() == current) {
+            String key = "response:" + ctx.path() + "?" + (ctx.queryString() == null ? "" : ctx.queryString());
+            if (entries.get(key) instanceof Entry entry
+                    && entry.version() == current
+                    && entry.value() instanceof Response response) {
                 hits.increment();
                 ctx.header("X-Cache", "hit");
-                ctx.contentType(entry.contentType()).result(entry.body());
+                ctx.contentType(response.contentType()).result(response.body());
                 return;
             }
             misses.increment();
@@ -68,12 +75,67 @@ public final class ResponseCache implements AnonymousCache {
             String body = ctx.result();
             String contentType = ctx.res().getContentType();
             if (ctx.statusCode() == 200 && body != null && contentType != null) {
-                if (entries.size() >= MAX_ENTRIES) {
-                    entries.clear();
-                }
-                entries.put(key, new Entry(current, contentType, body.getBytes(StandardCharsets.UTF_8)));
+                keep(key, current, new Response(contentType, body.getBytes(StandardCharsets.UTF_8)));
             }
         };
+    }
+
+    /**
+     * Loads the value for {@code key} once per content version. Without Redis (the version unknown)
+     * it loads every time, as the anonymous path does.
+     */
+    @Override
+    public <T> T shared(String key, Supplier<T> load) {
+        if (!enabled) {
+            return load.get();
+        }
+        long current;
+        try {
+            current = version.current();
+        } catch (Unavailable e) {
+            return load.get();
+        }
+        String entryKey = "shared:" + key;
+        if (entries.size() >= MAX_ENTRIES) {
+            entries.clear();
+        }
+        var loading = new CompletableFuture<Object>();
+        Entry found = entries.compute(
+                entryKey, (k, old) -> old != null && old.version() == current ? old : new Entry(current, loading));
+        if (found.value() != loading) {
+            hits.increment();
+            return awaited(found.value());
+        }
+        misses.increment();
+        try {
+            T value = load.get();
+            loading.complete(value);
+            entries.replace(entryKey, found, new Entry(current, value));
+            return value;
+        } catch (RuntimeException | Error e) {
+            loading.completeExceptionally(e);
+            entries.remove(entryKey, found);
+            throw e;
+        }
+    }
+
+    /**
+     * A kept value, or the one another request is loading for the same version (single flight:
+     * after a change, the requests that arrive together load once, not once each).
+     */
+    @SuppressWarnings("unchecked")
+    private static <T> T awaited(Object value) {
+        if (!(value instanceof CompletableFuture<?> pending)) {
+            return (T) value;
+        }
+        return (T) RootCause.join(pending);
+    }
+
+    private void keep(String key, long version, Object value) {
+        if (entries.size() >= MAX_ENTRIES) {
+            entries.clear(); // a request waiting on a load keeps its own reference to it
+        }
+        entries.put(key, new Entry(version, value));
     }
 
     /**
@@ -90,5 +152,7 @@ public final class ResponseCache implements AnonymousCache {
         }
     }
 
-    private record Entry(long version, String contentType, byte[] body) {}
+    private record Entry(long version, Object value) {}
+
+    private record Response(String contentType, byte[] body) {}
 }

@@ -2,6 +2,7 @@ package io.conduit.runtime.redis;
 
 import io.conduit.platform.RootCause;
 import io.conduit.platform.Unavailable;
+import io.conduit.platform.redis.KeyedCache;
 import io.conduit.platform.redis.Redis;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -76,6 +77,7 @@ public final class RedisClient implements Redis, AutoCloseable {
     private static final long LONGEST_PAUSE = Duration.ofMillis(200).toNanos();
 
     private final JedisPool pool;
+    private final Tracking tracking;
     private final FollowingJedisFactory connections;
     private final CircuitBreaker breaker;
     /** {@link System#nanoTime()} of the first failure since the last answer; 0 while Redis answers. */
@@ -120,6 +122,16 @@ public final class RedisClient implements Redis, AutoCloseable {
         poolConfig.setJmxNamePrefix("jedis");
         this.connections = new FollowingJedisFactory(new HostAndPort(settings.host(), settings.port()), clientConfig);
         this.pool = new JedisPool(poolConfig, connections);
+        this.tracking = new Tracking(new HostAndPort(settings.host(), settings.port()), clientConfig, this, registry);
+    }
+
+    /**
+     * Values kept in process while the keys under {@code prefix} are unchanged, with Redis telling
+     * every instance of each write ({@link Tracking}: client-side caching with broadcast tracking).
+     */
+    @Override
+    public KeyedCache keyedCache(String prefix) {
+        return tracking.cache(prefix);
     }
 
     /**
@@ -219,6 +231,7 @@ public final class RedisClient implements Redis, AutoCloseable {
 
     private Failure retireAll(JedisException e) {
         connections.retireAll();
+        tracking.reset("the pool retired its connections: " + RootCause.describe(e));
         return new Failure(RootCause.describe(e));
     }
 
@@ -272,6 +285,7 @@ public final class RedisClient implements Redis, AutoCloseable {
 
     @Override
     public void close() {
+        tracking.close();
         pool.close();
     }
 }
