@@ -699,6 +699,7 @@ for key in "${endpoint_list[@]}"; do
     verdict=" — **$ok**"
   fi
   rows+=("| $label | $(fmt_thousands "${r[rps]}") | ${r[p50_ms]} | ${r[p99_ms]} | $error_cell | $target$verdict |")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$key" "$label" "${r[rps]}" "${r[p99_ms]}" "$min_rps" "$max_p99" >>"$results/chart.tsv"
 
   secs=$(awk -v a="$w0" -v b="$w1" 'BEGIN { printf "%.3f", b - a }')
   cores() { awk -v t="$1" -v s="$secs" -v c="$clk_tck" 'BEGIN { printf "%.2f", t / c / s }'; }
@@ -806,7 +807,35 @@ report="$results/results.md"
 } >"$report"
 cp "$data"/*.paths "$results/" 2>/dev/null || true
 
+# The chart (docs/benchmark.md shows it): requests/s per endpoint as bars, the target as a tick,
+# p99 written beside each bar; bars are green where the target is met, amber where it is missed.
+if [[ -s "$results/chart.tsv" ]]; then
+  awk -F'\t' -v title="Conduit benchmark, $(date -u '+%Y-%m-%d') ($(nproc) cores, commit $git_rev)" '
+    { key[NR] = $1; label[NR] = $2; rps[NR] = $3 + 0; p99[NR] = $4 + 0; min[NR] = $5 + 0; maxp[NR] = $6 + 0
+      if (rps[NR] > top) top = rps[NR]; if (min[NR] > top) top = min[NR] }
+    END {
+      n = NR; left = 300; width = 560; bar = 22; gap = 10; head = 40
+      scale = top > 0 ? width / (top * 1.05) : 1
+      h = head + n * (bar + gap) + 40
+      printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", left + width + 140, h
+      printf "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
+      printf "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">%s</text>\n", title
+      for (i = 1; i <= n; i++) {
+        y = head + (i - 1) * (bar + gap)
+        met = (min[i] == 0 || rps[i] >= min[i]) && (maxp[i] == 0 || p99[i] <= maxp[i])
+        color = min[i] == 0 ? "#8da0cb" : (met ? "#66a61e" : "#e6ab02")
+        gsub(/&/, "\\&amp;", label[i]); gsub(/</, "\\&lt;", label[i])
+        printf "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", left - 8, y + 15, label[i]
+        printf "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n", left, y, rps[i] * scale, bar, color
+        if (min[i] > 0) printf "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"black\" stroke-width=\"2\"/>\n", left + min[i] * scale, left + min[i] * scale, y - 3, y + bar + 3
+        printf "<text x=\"%.1f\" y=\"%d\">%d req/s, p99 %.0f ms</text>\n", left + (rps[i] > min[i] ? rps[i] : min[i]) * scale + 6, y + 15, rps[i], p99[i]
+      }
+      printf "<text x=\"%d\" y=\"%d\" fill=\"#555\">bar: requests/s (green: target met, amber: missed, blue: no target); black tick: the target</text>\n", left, h - 12
+      printf "</svg>\n"
+    }' "$results/chart.tsv" >"$results/chart.svg"
+fi
+
 echo
 cat "$report"
 echo
-echo "Results: $report (wrk outputs, statuses, pg_stat_statements per endpoint, EXPLAIN plans in $results)"
+echo "Results: $report and chart.svg (wrk outputs, statuses, pg_stat_statements per endpoint, EXPLAIN plans in $results)"

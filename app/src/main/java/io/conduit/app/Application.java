@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.conduit.articles.ArticleChanged;
 import io.conduit.articles.ArticleDeleted;
 import io.conduit.articles.ArticlesModule;
+import io.conduit.comments.CommentsChanged;
 import io.conduit.comments.CommentsModule;
 import io.conduit.identity.IdentityModule;
 import io.conduit.identity.UserUpdated;
@@ -98,7 +99,7 @@ final class Application {
             var profiles = ProfilesModule.create(jdbi, redis, identity.users(), clock);
             var articles =
                     ArticlesModule.create(jdbi, redis, events, profiles.profiles(), identity.users(), cache, clock);
-            var comments = CommentsModule.create(jdbi, articles.articles(), profiles.profiles(), clock);
+            var comments = CommentsModule.create(jdbi, articles.articles(), profiles.profiles(), events, cache, clock);
             List<DomainModule> domain = List.of(identity, profiles, articles, comments);
             Modules.checkCreated(domain);
             domain.forEach(module -> module.subscriptions().forEach(events::subscribe));
@@ -124,13 +125,23 @@ final class Application {
     }
 
     /**
-     * Anonymous readers see articles, their favorite counts and their authors' profiles: the cache is
-     * dropped once a write to any of them commits (with a keyed request, once the request commits).
+     * Readers see articles, their favorite counts and their authors' profiles: once a write to any
+     * of them commits (with a keyed request, once the request commits), what it changed is dropped
+     * from the cache: an article's scopes (the lists, the article), or everything for a profile.
      */
     private static void invalidateOnPublicWrites(Events events, ResponseCache cache) {
-        events.afterCommit(ArticleChanged.class, e -> cache.invalidate());
-        events.afterCommit(ArticleDeleted.class, e -> cache.invalidate());
+        events.afterCommit(
+                ArticleChanged.class,
+                e -> cache.changed(both(ArticlesModule.cacheScopes(e), CommentsModule.cacheScopes(e))));
+        events.afterCommit(
+                ArticleDeleted.class,
+                e -> cache.changed(both(ArticlesModule.cacheScopes(e), CommentsModule.cacheScopes(e))));
+        events.afterCommit(CommentsChanged.class, e -> cache.changed(CommentsModule.cacheScopes(e)));
         events.afterCommit(UserUpdated.class, e -> cache.invalidate());
+    }
+
+    private static List<String> both(List<String> first, List<String> second) {
+        return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
     }
 
     private static CompletableFuture<Void> startMigrating(HikariDataSource dataSource) {

@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,10 @@ class KeyedCacheIT {
         other = second.keyedCache(prefix);
         key = prefix + "k";
         probe = prefix + "probe";
-        awaitTrue(() -> kept(one) && kept(other), Duration.ofSeconds(10), "tracking became live");
+        awaitTrue(
+                () -> kept(one) && kept(other),
+                Duration.ofSeconds(10),
+                () -> "tracking became live: " + first.trackingState() + " / " + second.trackingState());
     }
 
     @AfterEach
@@ -119,7 +123,7 @@ class KeyedCacheIT {
         assertThat(one.get(key, loads::incrementAndGet))
                 .as("loaded, not the kept 1")
                 .isGreaterThan(1);
-        awaitTrue(() -> kept(one), Duration.ofSeconds(10), "caching resumed");
+        awaitTrue(() -> kept(one), Duration.ofSeconds(10), () -> "caching resumed: " + first.trackingState());
     }
 
     /** Whether a value now stays kept (two gets, one load). */
@@ -138,6 +142,11 @@ class KeyedCacheIT {
     }
 
     private static void awaitTrue(BooleanSupplier condition, Duration within, String what) throws InterruptedException {
+        awaitTrue(condition, within, () -> what);
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, Duration within, Supplier<String> what)
+            throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as(what).isLessThan(deadline);

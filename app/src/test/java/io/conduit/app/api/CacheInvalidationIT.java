@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /**
- * The response cache's version moves once a write is committed, never before: a request with an
+ * The response cache's version of the lists moves once a write is committed, never before: a request with an
  * {@code Idempotency-Key} commits only when its response is ready, so its write is announced at
  * that commit (after the key's record is written), not when the module's own call returns; and a
  * keyed request whose commit fails announces nothing.
@@ -77,7 +77,7 @@ class CacheInvalidationIT {
 
     private static String version() {
         try (var jedis = new Jedis(URI.create(TestServices.environment().get("CONDUIT_REDIS_URL")))) {
-            return jedis.get("cache:content-version");
+            return jedis.get("cache:scope:articles"); // the lists' version: every new article moves it
         }
     }
 

@@ -91,6 +91,64 @@ class SignedInReadsIT {
     }
 
     @Test
+    void aCommentANewArticleAndARenameShowOnEitherInstanceAtOnce() {
+        var author = Users.register(here);
+        var reader = Users.register(here);
+        here.post("/api/profiles/" + author.username() + "/follow", "", token(reader.token()));
+        String slug = ArticleRequests.create(here, author.token(), Users.unique("Talked about"), List.of())
+                .get("slug")
+                .asText();
+        for (Http instance : List.of(here, there)) {
+            assertServedFromMemory(instance, () -> {
+                instance.get("/api/articles/" + slug + "/comments");
+                instance.get("/api/articles/feed", token(reader.token()));
+                return instance.get("/api/articles/" + slug + "/comments", token(reader.token()));
+            });
+        }
+
+        var comment = here.post(
+                "/api/articles/" + slug + "/comments", ArticleRequests.comment("first"), token(author.token()));
+        assertThat(comment.status()).isEqualTo(201);
+        String later = ArticleRequests.create(there, author.token(), Users.unique("Later"), List.of())
+                .get("slug")
+                .asText();
+
+        for (Http instance : List.of(there, here)) {
+            JsonNode comments = instance.get("/api/articles/" + slug + "/comments", token(reader.token()))
+                    .json();
+            assertThat(comments.at("/comments/0/body").asText()).isEqualTo("first");
+            assertThat(comments.at("/comments/0/author/following").asBoolean())
+                    .as("the reader follows")
+                    .isTrue();
+            JsonNode anonymous =
+                    instance.get("/api/articles/" + slug + "/comments").json();
+            assertThat(anonymous.get("comments").size()).isOne();
+            assertThat(anonymous.at("/comments/0/author/following").asBoolean()).isFalse();
+            assertThat(first(instance.get("/api/articles/feed", token(reader.token())))
+                            .get("slug")
+                            .asText())
+                    .isEqualTo(later);
+        }
+
+        var renamed = here.put(
+                "/api/articles/" + slug,
+                "{\"article\":{\"title\":\"" + Users.unique("Renamed") + "\"}}",
+                token(author.token()));
+        assertThat(renamed.status()).isEqualTo(200);
+        String newSlug = renamed.json().at("/article/slug").asText();
+        for (Http instance : List.of(there, here)) {
+            assertThat(instance.get("/api/articles/" + slug + "/comments").status())
+                    .isEqualTo(404);
+            assertThat(instance.get("/api/articles/" + slug).status()).isEqualTo(404);
+            assertThat(instance.get("/api/articles/" + newSlug + "/comments")
+                            .json()
+                            .get("comments")
+                            .size())
+                    .isOne();
+        }
+    }
+
+    @Test
     void aProfileChangeShowsInTheCurrentUserOnEitherInstanceAtOnce() {
         var user = Users.register(here);
         assertServedFromMemory(there, () -> there.get("/api/user", token(user.token())));

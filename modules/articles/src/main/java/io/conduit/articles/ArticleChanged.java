@@ -1,7 +1,14 @@
 package io.conduit.articles;
 
 import io.conduit.platform.DomainEvent;
+import io.conduit.platform.UserId;
 import java.time.Instant;
+import java.util.List;
 
-/** An article was created, edited, favorited or unfavorited: what every reader sees of it changed. */
-public record ArticleChanged(ArticleId articleId, Instant changedAt) implements DomainEvent {}
+/**
+ * An article was created, edited, favorited or unfavorited: what every reader sees of it changed.
+ * {@code slugs}: the slugs it was reachable by before and after the change (one, or two when an
+ * edit gave it a new one).
+ */
+public record ArticleChanged(ArticleId articleId, UserId authorId, List<String> slugs, Instant changedAt)
+        implements DomainEvent {}

@@ -13,6 +13,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,7 +48,7 @@ final class ArticleRoutes {
         routes.delete(prefix + "/articles/{slug}", this::delete, Access.USER);
         routes.post(prefix + "/articles/{slug}/favorite", ctx -> favorite(ctx, true), Access.USER);
         routes.delete(prefix + "/articles/{slug}/favorite", ctx -> favorite(ctx, false), Access.USER);
-        routes.get(prefix + "/tags", cache.anonymous(this::tags), Access.PUBLIC);
+        routes.get(prefix + "/tags", cache.anonymous(this::tags, List.of(ArticlesModule.LISTS)), Access.PUBLIC);
     }
 
     private void list(Context ctx) {
@@ -59,6 +60,7 @@ final class ArticleRoutes {
         respond(
                 ctx,
                 key,
+                List.of(ArticlesModule.LISTS),
                 () -> Shared.multiple(articles.list(tag, author, favorited, page, Optional.empty())),
                 ArticleJson::multiple);
     }
@@ -73,9 +75,13 @@ final class ArticleRoutes {
                 .map(String::valueOf)
                 .collect(Collectors.joining(","));
         String key = "feed?authors=" + Sha256.hex(authors) + page.key();
+        List<String> scopes = followed.size() > ArticlesModule.FEED_SCOPES
+                ? List.of(ArticlesModule.LISTS)
+                : followed.stream().map(ArticlesModule::author).toList();
         respond(
                 ctx,
                 key,
+                scopes,
                 () -> Shared.multiple(articles.feedOf(followed, page, Optional.empty())),
                 ArticleJson::multiple);
     }
@@ -85,6 +91,7 @@ final class ArticleRoutes {
         respond(
                 ctx,
                 key("article", "slug", slug),
+                List.of(ArticlesModule.article(slug)),
                 () -> Shared.single(articles.get(slug, Optional.empty())),
                 ArticleJson::single);
     }
@@ -93,9 +100,10 @@ final class ArticleRoutes {
      * The shared JSON, or for a caller with flags on this page, the page with them put on. {@code
      * X-Cache: hit} when the whole response came from the cache.
      */
-    private void respond(Context ctx, String key, Supplier<Shared> load, Function<ArticlePage, Object> json) {
+    private void respond(
+            Context ctx, String key, List<String> scopes, Supplier<Shared> load, Function<ArticlePage, Object> json) {
         var loads = new AtomicBoolean();
-        Shared shared = cache.shared(key, () -> {
+        Shared shared = cache.shared(key, scopes, () -> {
             loads.set(true);
             return load.get();
         });

@@ -157,7 +157,7 @@ final class ArticleService implements Articles {
             String slug = freeSlug(h, Slug.base(article.title()), null);
             repository.insert(h, slug, article, author, now);
             return changed(
-                    h, repository.findBySlug(h, slug, Optional.of(author)).orElseThrow());
+                    h, repository.findBySlug(h, slug, Optional.of(author)).orElseThrow(), slug);
         }));
         return single(row, Optional.of(author));
     }
@@ -187,7 +187,7 @@ final class ArticleService implements Articles {
                 replaceTags(h, current, changes.tags());
             }
             return changed(
-                    h, repository.findBySlug(h, newSlug, Optional.of(caller)).orElseThrow());
+                    h, repository.findBySlug(h, newSlug, Optional.of(caller)).orElseThrow(), current.slug());
         }));
         return single(row, Optional.of(caller));
     }
@@ -196,7 +196,7 @@ final class ArticleService implements Articles {
         jdbi.useTransaction(h -> {
             ArticleRow article = owned(h, slug, caller);
             repository.delete(h, article.id(), article.authorId(), article.tags());
-            events.publish(h, new ArticleDeleted(article.id(), clock.instant()));
+            events.publish(h, new ArticleDeleted(article.id(), clock.instant(), article.slug(), article.authorId()));
         });
     }
 
@@ -210,7 +210,7 @@ final class ArticleService implements Articles {
             }
             AfterCommit.run(h, () -> kept.touch(KEPT_FAVORITES + caller.value()));
             return changed(
-                    h, repository.findBySlug(h, slug, Optional.of(caller)).orElseThrow());
+                    h, repository.findBySlug(h, slug, Optional.of(caller)).orElseThrow(), slug);
         });
         return single(row, Optional.of(caller));
     }
@@ -238,9 +238,13 @@ final class ArticleService implements Articles {
         }
     }
 
-    /** Publishes {@link ArticleChanged} for {@code row}, as the last step of its transaction. */
-    private ArticleRow changed(Handle h, ArticleRow row) {
-        events.publish(h, new ArticleChanged(row.id(), clock.instant()));
+    /**
+     * Publishes {@link ArticleChanged} for {@code row} (reachable before by {@code formerSlug}), as
+     * the last step of its transaction.
+     */
+    private ArticleRow changed(Handle h, ArticleRow row, String formerSlug) {
+        List<String> slugs = formerSlug.equals(row.slug()) ? List.of(row.slug()) : List.of(formerSlug, row.slug());
+        events.publish(h, new ArticleChanged(row.id(), row.authorId(), slugs, clock.instant()));
         return row;
     }
 

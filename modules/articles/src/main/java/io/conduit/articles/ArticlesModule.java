@@ -3,6 +3,7 @@ package io.conduit.articles;
 import io.conduit.identity.Users;
 import io.conduit.platform.DomainModule;
 import io.conduit.platform.ModuleDescriptor;
+import io.conduit.platform.UserId;
 import io.conduit.platform.events.Events;
 import io.conduit.platform.http.ContentCache;
 import io.conduit.platform.http.HttpModule;
@@ -10,6 +11,7 @@ import io.conduit.platform.redis.Redis;
 import io.conduit.profiles.Profiles;
 import io.javalin.config.RoutesConfig;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 
@@ -44,6 +46,47 @@ public final class ArticlesModule implements DomainModule, HttpModule {
                 users,
                 clock);
         return new ArticlesModule(service, cache);
+    }
+
+    /** The cache scope of every list, the feed and the tags: any created, edited, deleted or (un)favorited article. */
+    static final String LISTS = "articles";
+
+    /** The cache scope of one article, by the slug it is read by. */
+    static String article(String slug) {
+        return "article:" + slug;
+    }
+
+    /** The cache scope of a feed: one per followed author (its articles), for feeds of up to {@link #FEED_SCOPES}. */
+    static String author(UserId author) {
+        return "author:" + author.value();
+    }
+
+    /** Past this many followed authors a feed depends on {@link #LISTS} instead (one version to read, not hundreds). */
+    static final int FEED_SCOPES = 64;
+
+    /**
+     * The content cache scopes a change moves: the lists, the article under each of its slugs, and
+     * its author's articles (the feeds that follow them).
+     */
+    public static List<String> cacheScopes(ArticleChanged change) {
+        var scopes = new ArrayList<String>();
+        scopes.add(LISTS);
+        change.slugs().forEach(slug -> scopes.add(article(slug)));
+        scopes.add(author(change.authorId()));
+        return List.copyOf(scopes);
+    }
+
+    /** The content cache scopes a deletion moves (all of them when the event predates its slug and author). */
+    public static List<String> cacheScopes(ArticleDeleted deletion) {
+        var scopes = new ArrayList<String>();
+        scopes.add(LISTS);
+        if (deletion.slug() != null) {
+            scopes.add(article(deletion.slug()));
+        }
+        if (deletion.authorId() != null) {
+            scopes.add(author(deletion.authorId()));
+        }
+        return List.copyOf(scopes);
     }
 
     public Articles articles() {

@@ -7,6 +7,7 @@ import io.conduit.platform.Invalid;
 import io.conduit.platform.NotFound;
 import io.conduit.platform.Timestamps;
 import io.conduit.platform.UserId;
+import io.conduit.platform.events.Events;
 import io.conduit.profiles.ProfileView;
 import io.conduit.profiles.Profiles;
 import java.time.Clock;
@@ -16,7 +17,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
-/** Comments on articles: the article is looked up first, so an unknown slug is 404 article. */
+/**
+ * Comments on articles: the article is looked up first, so an unknown slug is 404 article. Every
+ * change publishes {@link CommentsChanged} on its own transaction.
+ */
 final class CommentService {
     static final int BODY_MAX = 10_000;
 
@@ -24,13 +28,16 @@ final class CommentService {
     private final CommentRepository repository;
     private final Articles articles;
     private final Profiles profiles;
+    private final Events events;
     private final Clock clock;
 
-    CommentService(Jdbi jdbi, CommentRepository repository, Articles articles, Profiles profiles, Clock clock) {
+    CommentService(
+            Jdbi jdbi, CommentRepository repository, Articles articles, Profiles profiles, Events events, Clock clock) {
         this.jdbi = jdbi;
         this.repository = repository;
         this.articles = articles;
         this.profiles = profiles;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -48,8 +55,12 @@ final class CommentService {
             throw new Invalid("body", "is too long (maximum is " + BODY_MAX + " characters)");
         }
         ArticleRef article = article(slug);
-        CommentRow row = jdbi.withHandle(
-                h -> repository.insert(h, article.id(), author, body, Timestamps.apiPrecision(clock.instant())));
+        CommentRow row = jdbi.withHandle(h -> {
+            CommentRow added =
+                    repository.insert(h, article.id(), author, body, Timestamps.apiPrecision(clock.instant()));
+            events.publish(h, new CommentsChanged(article.id(), slug, clock.instant()));
+            return added;
+        });
         return new CommentPage(List.of(row), authors(List.of(row), Optional.of(author)));
     }
 
@@ -62,11 +73,17 @@ final class CommentService {
                 throw new Forbidden("comment");
             }
             repository.delete(h, comment.id());
+            events.publish(h, new CommentsChanged(article.id(), slug, clock.instant()));
         });
     }
 
     private ArticleRef article(String slug) {
         return articles.bySlug(slug).orElseThrow(() -> new NotFound("article"));
+    }
+
+    /** Whom {@code viewer} follows (kept by the profiles module), to put their flags on a shared page. */
+    java.util.Set<UserId> followedBy(UserId viewer) {
+        return profiles.followedBy(viewer);
     }
 
     private Map<UserId, ProfileView> authors(List<CommentRow> rows, Optional<UserId> viewer) {

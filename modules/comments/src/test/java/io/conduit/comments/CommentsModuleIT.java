@@ -11,7 +11,9 @@ import io.conduit.platform.Forbidden;
 import io.conduit.platform.Invalid;
 import io.conduit.platform.NotFound;
 import io.conduit.platform.UserId;
+import io.conduit.platform.events.Events;
 import io.conduit.platform.events.Subscription;
+import io.conduit.platform.http.ContentCache;
 import io.conduit.profiles.ProfileView;
 import io.conduit.profiles.Profiles;
 import io.conduit.testing.ModuleDatabase;
@@ -59,8 +61,8 @@ class CommentsModuleIT {
         }
     };
 
-    private final CommentService comments =
-            new CommentService(db.jdbi(), new CommentRepository(), articles, profiles, Clock.systemUTC());
+    private final CommentService comments = new CommentService(
+            db.jdbi(), new CommentRepository(), articles, profiles, new Events(Clock.systemUTC()), Clock.systemUTC());
 
     @Test
     void listsAnArticlesCommentsNewestFirstWithTheirAuthors() {
@@ -119,7 +121,7 @@ class CommentsModuleIT {
         comments.add(user(), doomed, "two");
         comments.add(user(), kept, "stays");
         Subscription<?> purge = purgeSubscription();
-        var deleted = new ArticleDeleted(ARTICLES.get(doomed).id(), Instant.now());
+        var deleted = new ArticleDeleted(ARTICLES.get(doomed).id(), Instant.now(), doomed, null);
 
         db.jdbi().useTransaction(h -> purge.deliver(h, deleted));
         db.jdbi().useTransaction(h -> purge.deliver(h, deleted));
@@ -136,7 +138,8 @@ class CommentsModuleIT {
 
     /** The subscription the module asks the composition root to register for {@link ArticleDeleted}. */
     private static Subscription<?> purgeSubscription() {
-        var module = CommentsModule.create(db.jdbi(), articles, profiles, Clock.systemUTC());
+        var module = CommentsModule.create(
+                db.jdbi(), articles, profiles, new Events(Clock.systemUTC()), ContentCache.NONE, Clock.systemUTC());
         assertThat(module.subscriptions())
                 .singleElement()
                 .satisfies(s -> assertThat(s.type()).isEqualTo(ArticleDeleted.class));

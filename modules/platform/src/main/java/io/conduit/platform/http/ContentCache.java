@@ -1,6 +1,7 @@
 package io.conduit.platform.http;
 
 import io.javalin.http.Handler;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -15,21 +16,27 @@ public interface ContentCache {
     /** No caching: every request runs its handler, every shared value loads. */
     ContentCache NONE = new ContentCache() {
         @Override
-        public Handler anonymous(Handler handler) {
+        public Handler anonymous(Handler handler, List<String> scopes) {
             return handler;
         }
 
         @Override
-        public <T> T shared(String key, Supplier<T> load) {
+        public <T> T shared(String key, List<String> scopes, Supplier<T> load) {
             return load.get();
         }
     };
 
-    Handler anonymous(Handler handler);
+    /**
+     * Wraps a GET handler whose answer to anonymous callers depends on {@code scopes} of the
+     * content (and on any change of all of it).
+     */
+    Handler anonymous(Handler handler, List<String> scopes);
 
     /**
-     * The value for {@code key} as of the current content, loaded once per change of it. The value
-     * must be immutable and the same for every caller; {@code key} names everything it depends on.
+     * The value for {@code key}, loaded once per change of {@code scopes} (or of all content). The
+     * value must be immutable and the same for every caller; {@code key} names everything it
+     * depends on. A module names its scopes and has the composition root move them after the
+     * commits that change them (from its events).
      */
-    <T> T shared(String key, Supplier<T> load);
+    <T> T shared(String key, List<String> scopes, Supplier<T> load);
 }

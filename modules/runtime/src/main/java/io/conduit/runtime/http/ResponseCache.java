@@ -9,6 +9,8 @@ import io.javalin.http.Handler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,7 +47,7 @@ public final class ResponseCache implements ContentCache {
 
     /** Wraps a GET handler: anonymous callers get the cached response while the content is unchanged. */
     @Override
-    public Handler anonymous(Handler handler) {
+    public Handler anonymous(Handler handler, List<String> scopes) {
         if (!enabled) {
             return handler;
         }
@@ -54,16 +56,16 @@ public final class ResponseCache implements ContentCache {
                 handler.handle(ctx);
                 return;
             }
-            long current;
+            long[] current;
             try {
-                current = version.current();
+                current = versions(scopes);
             } catch (Unavailable e) {
                 handler.handle(ctx);
                 return;
             }
             String key = "response:" + ctx.path() + "?" + (ctx.queryString() == null ? "" : ctx.queryString());
             if (entries.get(key) instanceof Entry entry
-                    && entry.version() == current
+                    && Arrays.equals(entry.versions(), current)
                     && entry.value() instanceof Response response) {
                 hits.increment();
                 ctx.header("X-Cache", "hit");
@@ -85,13 +87,13 @@ public final class ResponseCache implements ContentCache {
      * it loads every time, as the anonymous path does.
      */
     @Override
-    public <T> T shared(String key, Supplier<T> load) {
+    public <T> T shared(String key, List<String> scopes, Supplier<T> load) {
         if (!enabled) {
             return load.get();
         }
-        long current;
+        long[] current;
         try {
-            current = version.current();
+            current = versions(scopes);
         } catch (Unavailable e) {
             return load.get();
         }
@@ -101,7 +103,8 @@ public final class ResponseCache implements ContentCache {
         }
         var loading = new CompletableFuture<Object>();
         Entry found = entries.compute(
-                entryKey, (k, old) -> old != null && old.version() == current ? old : new Entry(current, loading));
+                entryKey,
+                (k, old) -> old != null && Arrays.equals(old.versions(), current) ? old : new Entry(current, loading));
         if (found.value() != loading) {
             hits.increment();
             return awaited(found.value());
@@ -131,7 +134,17 @@ public final class ResponseCache implements ContentCache {
         return (T) RootCause.join(pending);
     }
 
-    private void keep(String key, long version, Object value) {
+    /** The version of all content, then of each scope. */
+    private long[] versions(List<String> scopes) {
+        long[] versions = new long[1 + scopes.size()];
+        versions[0] = version.current();
+        for (int i = 0; i < scopes.size(); i++) {
+            versions[i + 1] = version.current(scopes.get(i));
+        }
+        return versions;
+    }
+
+    private void keep(String key, long[] version, Object value) {
         if (entries.size() >= MAX_ENTRIES) {
             entries.clear(); // a request waiting on a load keeps its own reference to it
         }
@@ -152,7 +165,16 @@ public final class ResponseCache implements ContentCache {
         }
     }
 
-    private record Entry(long version, Object value) {}
+    /** Moves the versions of {@code scopes}, once a write that changed them is committed (as {@link #invalidate()}). */
+    public void changed(List<String> scopes) {
+        try {
+            version.bump(scopes);
+        } catch (Unavailable e) {
+            entries.clear();
+        }
+    }
+
+    private record Entry(long[] versions, Object value) {}
 
     private record Response(String contentType, byte[] body) {}
 }

@@ -173,6 +173,11 @@ public final class RedisClient implements Redis, AutoCloseable {
         }
     }
 
+    /** The state of the in-process cache's invalidation, for diagnostics (tests, logs). */
+    public String trackingState() {
+        return tracking.describe();
+    }
+
     /** True when Redis answers PING; for readiness, never throws. */
     public boolean ping() {
         try {

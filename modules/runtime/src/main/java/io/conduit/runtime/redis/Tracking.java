@@ -85,6 +85,9 @@ final class Tracking implements AutoCloseable {
     private final Redis redis;
     private final String instance =
             HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    /** This instance's own keys (heartbeat, barriers): tracked by it alone, so others' do not reach it. */
+    private final String own = OWN_PREFIX + instance + ":";
+
     private final Set<String> prefixes = new CopyOnWriteArraySet<>();
     private final Map<String, Object> values = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> barriers = new ConcurrentHashMap<>();
@@ -134,6 +137,16 @@ final class Tracking implements AutoCloseable {
             reset("prefix " + prefix + " added"); // the next session tracks it too
         }
         return new Cache(prefix);
+    }
+
+    /** For diagnostics: whether values are served, how long since the heartbeat came round, the epoch. */
+    String describe() {
+        long heard = heardAt;
+        Session current = session;
+        return "live=" + live() + ", heartbeat heard "
+                + (heard == 0 ? "not since the last reset" : (System.nanoTime() - heard) / 1_000_000 + " ms ago")
+                + ", epoch " + epoch.get() + ", entries " + values.size() + ", unapplied "
+                + (current == null ? "no session" : unapplied());
     }
 
     /** Whether kept values may be served: the heartbeat came round lately. */
@@ -197,7 +210,7 @@ final class Tracking implements AutoCloseable {
 
     /** Returns once the subscriber has heard of a key written after everything written before. */
     private void awaitBarrier() {
-        String key = OWN_PREFIX + "barrier:" + instance + ":" + barrierSequence.incrementAndGet();
+        String key = own + "barrier:" + barrierSequence.incrementAndGet();
         var heard = new CompletableFuture<Void>();
         barriers.put(key, heard);
         try {
@@ -246,7 +259,7 @@ final class Tracking implements AutoCloseable {
         for (Object raw : keys) {
             String key = new String((byte[]) raw, StandardCharsets.UTF_8);
             if (key.startsWith(OWN_PREFIX)) {
-                if (key.startsWith(OWN_PREFIX + "heartbeat:" + instance)) {
+                if (key.equals(own + "heartbeat")) {
                     heardAt = Math.max(1, System.nanoTime());
                 } else {
                     CompletableFuture<Void> barrier = barriers.get(key);
@@ -292,7 +305,7 @@ final class Tracking implements AutoCloseable {
             connection.sendCommand(Protocol.Command.SUBSCRIBE, CHANNEL);
             connection.getOne(); // ["subscribe", channel, 1]
             var arguments = new ArrayList<>(List.of("TRACKING", "ON", "REDIRECT", Long.toString(id), "BCAST"));
-            arguments.addAll(List.of("PREFIX", OWN_PREFIX));
+            arguments.addAll(List.of("PREFIX", own));
             for (String prefix : prefixes) {
                 arguments.addAll(List.of("PREFIX", prefix));
             }
@@ -309,7 +322,7 @@ final class Tracking implements AutoCloseable {
 
         /** Writes the heartbeat key; a failure ends the session (and with it, caching) at once. */
         private void beat() {
-            String key = OWN_PREFIX + "heartbeat:" + instance;
+            String key = own + "heartbeat";
             long beat = 0;
             while (open && !closed) {
                 try {
