@@ -3,6 +3,7 @@ package io.conduit.app;
 import com.zaxxer.hikari.HikariDataSource;
 import io.conduit.articles.ArticleChanged;
 import io.conduit.articles.ArticleDeleted;
+import io.conduit.articles.ArticleFavorited;
 import io.conduit.articles.ArticlesModule;
 import io.conduit.comments.CommentsChanged;
 import io.conduit.comments.CommentsModule;
@@ -136,6 +137,7 @@ final class Application {
         events.afterCommit(
                 ArticleDeleted.class,
                 e -> cache.changed(both(ArticlesModule.cacheScopes(e), CommentsModule.cacheScopes(e))));
+        events.afterCommit(ArticleFavorited.class, e -> cache.changed(ArticlesModule.cacheScopes(e)));
         events.afterCommit(CommentsChanged.class, e -> cache.changed(CommentsModule.cacheScopes(e)));
         events.afterCommit(UserUpdated.class, e -> cache.invalidate());
     }

@@ -77,7 +77,7 @@ class CacheInvalidationIT {
 
     private static String version() {
         try (var jedis = new Jedis(URI.create(TestServices.environment().get("CONDUIT_REDIS_URL")))) {
-            return jedis.get("cache:scope:articles"); // the lists' version: every new article moves it
+            return jedis.get("cache:scope:list:all"); // the lists' version: every new article moves it
         }
     }
 

@@ -37,7 +37,12 @@ class SignedInReadsIT {
         String slug = ArticleRequests.create(here, author.token(), Users.unique("kept"), List.of())
                 .get("slug")
                 .asText();
-        warm(slug, author.username(), reader.token());
+        warm(slug, author.username(), reader);
+        assertThat(there.get("/api/articles?favorited=" + reader.username())
+                        .json()
+                        .get("articlesCount")
+                        .asLong())
+                .isZero();
 
         assertThat(here.post("/api/articles/" + slug + "/favorite", "", token(reader.token()))
                         .status())
@@ -50,6 +55,15 @@ class SignedInReadsIT {
             assertThat(article.get("favoritesCount").asLong()).isOne();
             JsonNode listed = first(instance.get("/api/articles?author=" + author.username(), token(reader.token())));
             assertThat(listed.get("favorited").asBoolean()).isTrue();
+            assertThat(listed.get("favoritesCount").asLong()).isOne();
+            JsonNode listedAnonymously = first(instance.get("/api/articles?author=" + author.username()));
+            assertThat(listedAnonymously.get("favoritesCount").asLong())
+                    .as("the count is put on the page cached before the favorite")
+                    .isOne();
+            assertThat(listedAnonymously.get("favorited").asBoolean()).isFalse();
+            assertThat(ArticleRequests.slugs(instance.get("/api/articles?favorited=" + reader.username())))
+                    .as("the lists by favoriting user")
+                    .containsExactly(slug);
         }
         JsonNode anonymous = here.get("/api/articles/" + slug).json().get("article");
         assertThat(anonymous.get("favorited").asBoolean())
@@ -82,6 +96,10 @@ class SignedInReadsIT {
             assertThat(article.get("favorited").asBoolean()).isFalse();
             assertThat(article.get("favoritesCount").asLong()).isZero();
             assertThat(article.at("/author/following").asBoolean()).isFalse();
+            assertThat(first(instance.get("/api/articles?author=" + author.username()))
+                            .get("favoritesCount")
+                            .asLong())
+                    .isZero();
             assertThat(instance.get("/api/articles/feed", token(reader.token()))
                             .json()
                             .get("articlesCount")
@@ -189,10 +207,13 @@ class SignedInReadsIT {
     }
 
     /** Reads the article, a list and the feed on both instances until each serves them from memory. */
-    private static void warm(String slug, String author, String token) {
+    private static void warm(String slug, String author, Users.Registered reader) {
+        String token = reader.token();
         for (Http instance : List.of(here, there)) {
             assertServedFromMemory(instance, () -> {
                 instance.get("/api/articles?author=" + author, token(token));
+                instance.get("/api/articles?author=" + author);
+                instance.get("/api/articles?favorited=" + reader.username());
                 instance.get("/api/articles/feed", token(token));
                 return instance.get("/api/articles/" + slug, token(token));
             });

@@ -77,7 +77,8 @@ class StatementCountIT {
         int hundred = statements(path + "limit=100", true);
         int anonymous = path.contains("feed") ? hundred : statements(path + "limit=100", false);
 
-        assertThat(hundred).isEqualTo(one).isLessThanOrEqualTo(MAX_STATEMENTS);
+        // At most one more: the favorites counts of the rows not yet kept, loaded in one batch.
+        assertThat(hundred).isBetween(one, one + 1).isLessThanOrEqualTo(MAX_STATEMENTS);
         assertThat(anonymous).isLessThanOrEqualTo(hundred);
     }
 

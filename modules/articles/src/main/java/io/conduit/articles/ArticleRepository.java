@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -302,6 +303,20 @@ final class ArticleRepository {
                 .bind("id", id.value())
                 .bind("user", user.value())
                 .execute();
+    }
+
+    /** How many have favorited each of {@code articles} (0 for one that is gone). */
+    java.util.Map<ArticleId, Long> favoritesCounts(Handle h, List<ArticleId> articles) {
+        var counts = new java.util.HashMap<ArticleId, Long>();
+        articles.forEach(id -> counts.put(id, 0L));
+        h.createQuery("select id, favorites_count from articles.article where id = any(:ids)")
+                .bindArray(
+                        "ids",
+                        Long.class,
+                        articles.stream().map(ArticleId::value).toList())
+                .map((rs, ctx) -> Map.entry(new ArticleId(rs.getLong(1)), rs.getLong(2)))
+                .forEach(e -> counts.put(e.getKey(), e.getValue()));
+        return counts;
     }
 
     /** The ids of the articles {@code user} has favorited. */

@@ -26,9 +26,10 @@ import org.jspecify.annotations.Nullable;
  * {@code /articles}, {@code /articles/feed}, {@code /articles/{slug}}, favorites and {@code /tags}.
  *
  * <p>Reads of articles are made of a shared part, the page as an anonymous reader sees it (with its
- * JSON, made once), kept in the {@link ContentCache} until public content changes, and the
- * caller's own flags ({@code favorited}, {@code following}) put on from their kept favorites and
- * follows. A caller with no flag on the page gets the shared JSON as it is.
+ * JSON, made once), kept in the {@link ContentCache} until public content changes, the favorites
+ * counts as kept now, and the caller's own flags ({@code favorited}, {@code following}) put on from
+ * their kept favorites and follows. A caller with no flag on a page whose counts are unchanged gets
+ * the shared JSON as it is.
  */
 final class ArticleRoutes {
     private final ArticleService articles;
@@ -57,10 +58,13 @@ final class ArticleRoutes {
         String author = nonEmpty(ctx.queryParam("author"));
         String favorited = nonEmpty(ctx.queryParam("favorited"));
         String key = key("articles", "tag", tag, "author", author, "favorited", favorited) + page.key();
+        List<String> scopes = favorited != null
+                ? List.of(ArticlesModule.FAVORITED)
+                : tag != null ? List.of(ArticlesModule.tag(tag)) : List.of(ArticlesModule.LISTS);
         respond(
                 ctx,
                 key,
-                List.of(ArticlesModule.LISTS),
+                scopes,
                 () -> Shared.multiple(articles.list(tag, author, favorited, page, Optional.empty())),
                 ArticleJson::multiple);
     }
@@ -109,12 +113,10 @@ final class ArticleRoutes {
         });
         boolean loaded = loads.get();
         Optional<UserId> viewer = Requests.optionalCaller(ctx).map(Caller::userId);
-        if (viewer.isPresent()) {
-            ArticlePage seen = articles.seenBy(shared.page(), viewer.get());
-            if (seen != shared.page()) {
-                ctx.json(json.apply(seen));
-                return;
-            }
+        ArticlePage seen = articles.present(shared.page(), viewer);
+        if (seen != shared.page()) {
+            ctx.json(json.apply(seen));
+            return;
         }
         if (!loaded) {
             ctx.header("X-Cache", "hit");

@@ -21,6 +21,14 @@ record ArticleRow(
         List<String> tags,
         long favoritesCount,
         boolean favorited) {
+    /** This row with {@code favoritesCount} as given. */
+    ArticleRow countedAs(long count) {
+        return count == favoritesCount
+                ? this
+                : new ArticleRow(
+                        id, slug, title, description, body, authorId, createdAt, updatedAt, tags, count, favorited);
+    }
+
     /** This row with {@code favorited} as given. */
     ArticleRow favoritedBy(boolean viewer) {
         return viewer == favorited

@@ -27,12 +27,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Articles, favorites, tags, lists and the feed. Authors come from the profiles facade in one batch
- * per page. Every write publishes its event on its own transaction: {@link ArticleDeleted}, else
- * {@link ArticleChanged}.
+ * per page. Every create, edit and delete publishes its event on its own transaction: {@link
+ * ArticleDeleted}, else {@link ArticleChanged}; a favorite touches the kept values it changes (the
+ * user's favorites, the article's count), so cached pages outlive it, and publishes {@link
+ * ArticleFavorited} (for the lists filtered by a favoriting user).
  */
 final class ArticleService implements Articles {
-    /** The Redis key that stands for a user's favorites, kept in process; touched after each change. */
-    static final String KEPT_FAVORITES = "articles:favorites:";
+    /** The prefix of this module's kept values (its Redis keys, touched after each change). */
+    static final String KEPT = "articles:";
+
+    /** The Redis key that stands for a user's favorites. */
+    private static final String KEPT_FAVORITES = KEPT + "favorites:";
+
+    /** The Redis key that stands for an article's favorites count. */
+    private static final String KEPT_COUNT = KEPT + "count:";
 
     private static final int SLUG_CANDIDATES = 20;
 
@@ -116,21 +124,46 @@ final class ArticleService implements Articles {
     }
 
     /**
-     * {@code page} as read anonymously, with {@code viewer}'s own flags put on: {@code favorited}
-     * from their favorites, {@code following} from whom they follow. The same page when no flag
-     * is set, so the caller can send the bytes already made for anonymous readers.
+     * How many have favorited each of {@code rows}' articles: kept in process until someone
+     * (un)favorites one; those not kept are loaded in one query.
      */
-    ArticlePage seenBy(ArticlePage page, UserId viewer) {
-        Set<ArticleId> favorites = favoritesOf(viewer);
-        Set<UserId> followed = followedBy(viewer);
+    private Map<ArticleId, Long> favoritesCounts(List<ArticleRow> rows) {
+        if (rows.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, ArticleId> byKey = rows.stream()
+                .map(ArticleRow::id)
+                .collect(Collectors.toMap(id -> KEPT_COUNT + id.value(), id -> id, (a, b) -> a));
+        Map<String, Long> counts = kept.getAll(List.copyOf(byKey.keySet()), keys -> {
+            Map<ArticleId, Long> loaded = jdbi.withHandle(h ->
+                    repository.favoritesCounts(h, keys.stream().map(byKey::get).toList()));
+            return keys.stream().collect(Collectors.toMap(key -> key, key -> loaded.get(byKey.get(key))));
+        });
+        return byKey.entrySet().stream().collect(Collectors.toMap(Map.Entry::getValue, e -> counts.get(e.getKey())));
+    }
+
+    /**
+     * {@code page} as loaded for everyone, as {@code viewer} (if any) sees it now: each article's
+     * favorites count as kept (a favorite moves only that count, not the cached pages holding the
+     * article), {@code favorited} from the viewer's favorites, {@code following} from whom they
+     * follow. The same page when nothing differs, so the caller can send the bytes already made.
+     */
+    ArticlePage present(ArticlePage page, Optional<UserId> viewer) {
+        Set<ArticleId> favorites = viewer.map(this::favoritesOf).orElse(Set.of());
+        Set<UserId> followed = viewer.map(this::followedBy).orElse(Set.of());
         boolean flagged = page.rows().stream().anyMatch(row -> favorites.contains(row.id()))
                 || page.authors().keySet().stream().anyMatch(followed::contains);
-        if (!flagged) {
+        Map<ArticleId, Long> counts = favoritesCounts(page.rows());
+        boolean recounted = page.rows().stream().anyMatch(row -> counts.get(row.id()) != row.favoritesCount());
+        if (!flagged && !recounted) {
             return page;
         }
         var rows = page.rows().stream()
-                .map(row -> row.favoritedBy(favorites.contains(row.id())))
+                .map(row -> row.favoritedBy(favorites.contains(row.id())).countedAs(counts.get(row.id())))
                 .toList();
+        if (!flagged) {
+            return new ArticlePage(rows, page.authors(), page.total());
+        }
         var authors = page.authors().values().stream()
                 .map(author -> new ProfileView(
                         author.id(), author.username(), author.bio(), author.image(), followed.contains(author.id())))
@@ -157,7 +190,7 @@ final class ArticleService implements Articles {
             String slug = freeSlug(h, Slug.base(article.title()), null);
             repository.insert(h, slug, article, author, now);
             return changed(
-                    h, repository.findBySlug(h, slug, Optional.of(author)).orElseThrow(), slug);
+                    h, repository.findBySlug(h, slug, Optional.of(author)).orElseThrow(), slug, List.of());
         }));
         return single(row, Optional.of(author));
     }
@@ -187,7 +220,10 @@ final class ArticleService implements Articles {
                 replaceTags(h, current, changes.tags());
             }
             return changed(
-                    h, repository.findBySlug(h, newSlug, Optional.of(caller)).orElseThrow(), current.slug());
+                    h,
+                    repository.findBySlug(h, newSlug, Optional.of(caller)).orElseThrow(),
+                    current.slug(),
+                    current.tags());
         }));
         return single(row, Optional.of(caller));
     }
@@ -196,7 +232,10 @@ final class ArticleService implements Articles {
         jdbi.useTransaction(h -> {
             ArticleRow article = owned(h, slug, caller);
             repository.delete(h, article.id(), article.authorId(), article.tags());
-            events.publish(h, new ArticleDeleted(article.id(), clock.instant(), article.slug(), article.authorId()));
+            events.publish(
+                    h,
+                    new ArticleDeleted(
+                            article.id(), clock.instant(), article.slug(), article.authorId(), article.tags()));
         });
     }
 
@@ -208,9 +247,15 @@ final class ArticleService implements Articles {
             } else {
                 repository.unfavorite(h, ref.id(), caller);
             }
-            AfterCommit.run(h, () -> kept.touch(KEPT_FAVORITES + caller.value()));
-            return changed(
-                    h, repository.findBySlug(h, slug, Optional.of(caller)).orElseThrow(), slug);
+            // Only the caller's favorites and the article's count changed: cached pages stay, these
+            // two kept values are dropped everywhere (present() puts the count on).
+            AfterCommit.run(
+                    h,
+                    () -> kept.touch(
+                            KEPT_FAVORITES + caller.value(),
+                            KEPT_COUNT + ref.id().value()));
+            events.publish(h, new ArticleFavorited(ref.id(), caller, favorite, clock.instant()));
+            return repository.findBySlug(h, slug, Optional.of(caller)).orElseThrow();
         });
         return single(row, Optional.of(caller));
     }
@@ -242,9 +287,11 @@ final class ArticleService implements Articles {
      * Publishes {@link ArticleChanged} for {@code row} (reachable before by {@code formerSlug}), as
      * the last step of its transaction.
      */
-    private ArticleRow changed(Handle h, ArticleRow row, String formerSlug) {
+    private ArticleRow changed(Handle h, ArticleRow row, String formerSlug, List<String> formerTags) {
         List<String> slugs = formerSlug.equals(row.slug()) ? List.of(row.slug()) : List.of(formerSlug, row.slug());
-        events.publish(h, new ArticleChanged(row.id(), row.authorId(), slugs, clock.instant()));
+        var tags = new java.util.TreeSet<>(formerTags);
+        tags.addAll(row.tags());
+        events.publish(h, new ArticleChanged(row.id(), row.authorId(), slugs, List.copyOf(tags), clock.instant()));
         return row;
     }
 

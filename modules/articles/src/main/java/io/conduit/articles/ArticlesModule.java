@@ -38,18 +38,23 @@ public final class ArticlesModule implements DomainModule, HttpModule {
     public static ArticlesModule create(
             Jdbi jdbi, Redis redis, Events events, Profiles profiles, Users users, ContentCache cache, Clock clock) {
         var service = new ArticleService(
-                jdbi,
-                new ArticleRepository(),
-                redis.keyedCache(ArticleService.KEPT_FAVORITES),
-                events,
-                profiles,
-                users,
-                clock);
+                jdbi, new ArticleRepository(), redis.keyedCache(ArticleService.KEPT), events, profiles, users, clock);
         return new ArticlesModule(service, cache);
     }
 
-    /** The cache scope of every list, the feed and the tags: any created, edited, deleted or (un)favorited article. */
-    static final String LISTS = "articles";
+    /**
+     * The cache scope of the unfiltered lists, those by author, and the tags: moved by every
+     * created, edited or deleted article.
+     */
+    static final String LISTS = "list:all";
+
+    /** The cache scope of the lists filtered by a favoriting user: also moved by every (un)favorite. */
+    static final String FAVORITED = "list:favorited";
+
+    /** The cache scope of the lists filtered by {@code tag}: moved by changes of articles with it. */
+    static String tag(String tag) {
+        return "tag:" + tag;
+    }
 
     /** The cache scope of one article, by the slug it is read by. */
     static String article(String slug) {
@@ -65,28 +70,36 @@ public final class ArticlesModule implements DomainModule, HttpModule {
     static final int FEED_SCOPES = 64;
 
     /**
-     * The content cache scopes a change moves: the lists, the article under each of its slugs, and
-     * its author's articles (the feeds that follow them).
+     * The content cache scopes a change moves: the lists (all, favorited, each tag it had or has),
+     * the article under each of its slugs, and its author's articles (the feeds that follow them).
+     * A favorite moves none of them but {@link #FAVORITED}: the counts and flags are kept per
+     * article and per user and put on the cached pages.
      */
     public static List<String> cacheScopes(ArticleChanged change) {
-        var scopes = new ArrayList<String>();
-        scopes.add(LISTS);
+        var scopes = new ArrayList<String>(List.of(LISTS, FAVORITED, author(change.authorId())));
         change.slugs().forEach(slug -> scopes.add(article(slug)));
-        scopes.add(author(change.authorId()));
+        change.tags().forEach(tag -> scopes.add(tag(tag)));
         return List.copyOf(scopes);
     }
 
-    /** The content cache scopes a deletion moves (all of them when the event predates its slug and author). */
+    /** The content cache scopes a deletion moves. */
     public static List<String> cacheScopes(ArticleDeleted deletion) {
-        var scopes = new ArrayList<String>();
-        scopes.add(LISTS);
+        var scopes = new ArrayList<String>(List.of(LISTS, FAVORITED));
         if (deletion.slug() != null) {
             scopes.add(article(deletion.slug()));
         }
         if (deletion.authorId() != null) {
             scopes.add(author(deletion.authorId()));
         }
+        if (deletion.tags() != null) {
+            deletion.tags().forEach(tag -> scopes.add(tag(tag)));
+        }
         return List.copyOf(scopes);
+    }
+
+    /** The content cache scopes a favorite moves: the lists filtered by a favoriting user. */
+    public static List<String> cacheScopes(ArticleFavorited favorite) {
+        return List.of(FAVORITED);
     }
 
     public Articles articles() {

@@ -121,7 +121,7 @@ class CommentsModuleIT {
         comments.add(user(), doomed, "two");
         comments.add(user(), kept, "stays");
         Subscription<?> purge = purgeSubscription();
-        var deleted = new ArticleDeleted(ARTICLES.get(doomed).id(), Instant.now(), doomed, null);
+        var deleted = new ArticleDeleted(ARTICLES.get(doomed).id(), Instant.now(), doomed, null, null);
 
         db.jdbi().useTransaction(h -> purge.deliver(h, deleted));
         db.jdbi().useTransaction(h -> purge.deliver(h, deleted));

@@ -1,5 +1,7 @@
 package io.conduit.platform.redis;
 
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import redis.clients.jedis.Jedis;
@@ -24,6 +26,22 @@ public interface KeyedCache {
     <T> T get(String key, Supplier<T> load);
 
     /**
+     * As {@link #get} for each of {@code keys}, those not kept loaded together by one call of
+     * {@code load} (which returns a value for each key it is given; one it leaves out is not kept).
+     */
+    default <T> Map<String, T> getAll(List<String> keys, Function<List<String>, Map<String, T>> load) {
+        return load.apply(keys);
+    }
+
+    /**
+     * Whether values are kept now (invalidation proven). While not, every {@link #get} loads, so a
+     * caller with many keys to read may rather load them in one batch.
+     */
+    default boolean keeps() {
+        return false;
+    }
+
+    /**
      * Runs a write of keys under this prefix and returns once this instance has dropped what it kept
      * for them, so its next request sees the change; the other instances drop theirs as Redis's
      * message reaches them (well under a millisecond on a healthy network). Safe to repeat as {@link
@@ -31,9 +49,19 @@ public interface KeyedCache {
      */
     <T> T write(Function<Jedis, T> command);
 
-    /** Marks {@code key} changed: every instance drops what it kept for it (see {@link #write}). */
-    default void touch(String key) {
-        write(jedis -> jedis.incr(key));
+    /**
+     * Marks {@code keys} changed, in one round trip: every instance drops what it kept for them
+     * (see {@link #write}).
+     */
+    default void touch(String... keys) {
+        write(jedis -> {
+            var pipeline = jedis.pipelined();
+            for (String key : keys) {
+                pipeline.incr(key);
+            }
+            pipeline.sync();
+            return keys.length;
+        });
     }
 
     /**
@@ -52,7 +80,7 @@ public interface KeyedCache {
         }
 
         @Override
-        public void touch(String key) {}
+        public void touch(String... keys) {}
     };
 
     /** Keeps nothing: every get loads, writes just run on {@code redis}. */

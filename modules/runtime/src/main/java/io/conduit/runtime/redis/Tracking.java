@@ -200,6 +200,56 @@ final class Tracking implements AutoCloseable {
         return value;
     }
 
+    /** As {@link #get} for each key, the missing ones loaded together by one call of {@code load}. */
+    private <T> Map<String, T> getAll(List<String> keys, Function<List<String>, Map<String, T>> load) {
+        long current = epoch.get();
+        if (!live()) {
+            return load.apply(keys);
+        }
+        var found = new java.util.HashMap<String, T>();
+        var missing = new ArrayList<String>();
+        boolean checked = false;
+        for (String key : keys) {
+            if (values.get(key) instanceof Kept kept
+                    && kept.epoch() == current
+                    && System.nanoTime() - kept.at() < MAX_AGE.toNanos()
+                    && (checked || !unapplied())) {
+                checked = true;
+                @SuppressWarnings("unchecked")
+                T value = (T) kept.value();
+                found.put(key, value);
+            } else {
+                missing.add(key);
+            }
+        }
+        hits.increment(found.size());
+        if (missing.isEmpty()) {
+            return found;
+        }
+        loads.increment(missing.size());
+        if (values.size() >= MAX_ENTRIES) {
+            values.clear();
+        }
+        var pending = new java.util.HashMap<String, Pending>();
+        for (String key : missing) {
+            var placeholder = new Pending();
+            pending.put(key, placeholder);
+            values.put(key, placeholder);
+        }
+        Map<String, T> loaded = load.apply(missing);
+        boolean keep = epoch.get() == current && live();
+        for (String key : missing) {
+            T value = loaded.get(key);
+            found.put(key, value);
+            if (keep && value != null) {
+                values.replace(key, pending.get(key), new Kept(value, current, System.nanoTime()));
+            } else {
+                values.remove(key, pending.get(key));
+            }
+        }
+        return found;
+    }
+
     private <T> T write(Function<Jedis, T> command) {
         T result = redis.call(command);
         if (heardAt != 0) {
@@ -364,9 +414,28 @@ final class Tracking implements AutoCloseable {
      * client needs to send its next request.
      */
     private boolean unapplied() {
+        long now = System.nanoTime();
+        long[] checked = CHECKED.get();
+        if (checked[1] == epoch.get() && now - checked[0] < CHECK_REUSE_NANOS) {
+            return false;
+        }
         Session current = session;
-        return current == null || current.watched.unapplied(!config.isSsl());
+        boolean unapplied = current == null || current.watched.unapplied(!config.isSsl());
+        if (!unapplied) {
+            checked[0] = now;
+            checked[1] = epoch.get();
+        }
+        return unapplied;
     }
+
+    /**
+     * When this thread last found nothing unapplied (nanoTime, epoch). A request runs on a thread of
+     * its own, so a request's later reads use its first check: it sees every message that had
+     * arrived when it first took a kept value (a syscall per request, not per value).
+     */
+    private static final ThreadLocal<long[]> CHECKED = ThreadLocal.withInitial(() -> new long[] {0, -1});
+
+    private static final long CHECK_REUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** The subscriber's connection, telling whether it waits for a message with nothing unread. */
     private static final class Watched extends Connection {
@@ -453,12 +522,35 @@ final class Tracking implements AutoCloseable {
             return Tracking.this.write(command);
         }
 
-        /** A write of a fresh value (any write is heard), expiring: the key only stands for data elsewhere. */
         @Override
-        public void touch(String key) {
+        public boolean keeps() {
+            return live();
+        }
+
+        @Override
+        public <T> Map<String, T> getAll(List<String> keys, Function<List<String>, Map<String, T>> load) {
+            keys.forEach(this::owned);
+            return Tracking.this.getAll(keys, load);
+        }
+
+        /**
+         * A write of a fresh value to each key (any write is heard), expiring: the keys only stand
+         * for data elsewhere. One pipeline, one barrier.
+         */
+        @Override
+        public void touch(String... keys) {
+            for (String key : keys) {
+                owned(key);
+            }
             String value = Long.toString(ThreadLocalRandom.current().nextLong());
-            Tracking.this.write(
-                    jedis -> jedis.set(owned(key), value, SetParams.setParams().px(TOUCHED_KEY_LIFE)));
+            Tracking.this.write(jedis -> {
+                var pipeline = jedis.pipelined();
+                for (String key : keys) {
+                    pipeline.set(key, value, SetParams.setParams().px(TOUCHED_KEY_LIFE));
+                }
+                pipeline.sync();
+                return keys.length;
+            });
         }
 
         private String owned(String key) {
