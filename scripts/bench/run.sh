@@ -654,7 +654,7 @@ for key in "${endpoint_list[@]}"; do
   if [[ $key == mixed ]]; then
     histograms >"$work/histograms-after"
     per_kind "$work/histograms-before" "$work/histograms-after" >"$results/mixed-kinds.md"
-    awk -F'\t' '{ k = $1 " " $2; sub(/\/api\/articles\/[^\/?]+/, "/api/articles/{slug}", k); sub(/\/api\/profiles\/[^\/]+/, "/api/profiles/{username}", k)
+    awk -F'\t' '{ k = $1 " " $2; if (k !~ /\/api\/articles\/feed/) sub(/\/api\/articles\/[^\/?]+/, "/api/articles/{slug}", k); sub(/\/api\/profiles\/[^\/]+/, "/api/profiles/{username}", k)
                   sub(/\?.*/, "", k); if ($3 != "-") k = k " (token)"; n[k]++ }
                 END { for (k in n) printf "| %s | %.1f %% |\n", k, 100 * n[k] / NR }' "$data/mixed.requests" | sort -t'|' -k3 -nr >"$results/mixed-mix.md"
   fi
