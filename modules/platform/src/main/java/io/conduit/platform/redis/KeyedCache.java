@@ -51,7 +51,8 @@ public interface KeyedCache {
 
     /**
      * Marks {@code keys} changed, in one round trip: every instance drops what it kept for them
-     * (see {@link #write}).
+     * (see {@link #write}). Meant to run after a commit, so it does not fail its caller when Redis
+     * does not take it: the runtime's implementation then drops everything this instance kept.
      */
     default void touch(String... keys) {
         write(jedis -> {

@@ -535,7 +535,7 @@ final class Tracking implements AutoCloseable {
 
         /**
          * A write of a fresh value to each key (any write is heard), expiring: the keys only stand
-         * for data elsewhere. One pipeline, one barrier.
+         * for data elsewhere. One pipeline, one barrier. Never fails its caller (see below).
          */
         @Override
         public void touch(String... keys) {
@@ -543,14 +543,22 @@ final class Tracking implements AutoCloseable {
                 owned(key);
             }
             String value = Long.toString(ThreadLocalRandom.current().nextLong());
-            Tracking.this.write(jedis -> {
-                var pipeline = jedis.pipelined();
-                for (String key : keys) {
-                    pipeline.set(key, value, SetParams.setParams().px(TOUCHED_KEY_LIFE));
-                }
-                pipeline.sync();
-                return keys.length;
-            });
+            try {
+                Tracking.this.write(jedis -> {
+                    var pipeline = jedis.pipelined();
+                    for (String key : keys) {
+                        pipeline.set(key, value, SetParams.setParams().px(TOUCHED_KEY_LIFE));
+                    }
+                    pipeline.sync();
+                    return keys.length;
+                });
+            } catch (Unavailable e) {
+                // A touch runs after its commit: failing the request now would answer 503 for a
+                // write that happened (and invite a duplicate). This instance drops everything; an
+                // instance that still hears Redis keeps its copy at most MAX_AGE.
+                reset("a touch after a commit failed: " + RootCause.describe(e));
+                log.warn("redis did not take the touch of {}; kept values dropped here", String.join(", ", keys));
+            }
         }
 
         private String owned(String key) {
