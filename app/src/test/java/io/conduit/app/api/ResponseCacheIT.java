@@ -28,6 +28,7 @@ class ResponseCacheIT {
         a.get("/api/articles/" + slug);
 
         var cached = a.get("/api/articles/" + slug);
+        var notModified = a.get("/api/articles/" + slug, "If-None-Match", cached.header("ETag"));
         var signedIn = a.get("/api/articles/" + slug, token(user.token()));
         a.post("/api/articles/" + slug + "/favorite", "", token(user.token()));
         a.get("/api/articles/" + slug);
@@ -35,6 +36,16 @@ class ResponseCacheIT {
 
         assertThat(cached.header("X-Cache")).isEqualTo("hit");
         assertThat(cached.json().at("/article/slug").asText()).isEqualTo(slug);
+        assertThat(cached.header("ETag"))
+                .as("the tag kept with the bytes is theirs")
+                .isEqualTo(tagOf(cached.body()));
+        assertThat(notModified.status()).isEqualTo(304);
+        assertThat(a.get("/api/articles/" + slug, "If-None-Match", cached.header("ETag"))
+                        .status())
+                .as("the favorite changed the count: not the same body any more")
+                .isEqualTo(200);
+        var tagsCached = a.get("/api/tags");
+        assertThat(a.get("/api/tags").header("ETag")).isEqualTo(tagOf(tagsCached.body()));
         assertThat(signedIn.header("X-Cache"))
                 .as("no flag of the caller's: the shared bytes")
                 .isEqualTo("hit");
@@ -75,5 +86,20 @@ class ResponseCacheIT {
                 .isEqualTo(1);
         a.delete("/api/articles/" + slug, token(author.token()));
         assertThat(b.get("/api/articles/" + slug).status()).isEqualTo(404);
+    }
+
+    /** The API's ETag of a body, computed here independently: base64url of the first 128 bits of its SHA-256. */
+    private static String tagOf(String body) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "\""
+                    + java.util.Base64.getUrlEncoder()
+                            .withoutPadding()
+                            .encodeToString(java.util.Arrays.copyOf(digest, 16))
+                    + "\"";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

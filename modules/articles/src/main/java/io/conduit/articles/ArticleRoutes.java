@@ -3,6 +3,7 @@ package io.conduit.articles;
 import io.conduit.platform.Sha256;
 import io.conduit.platform.UserId;
 import io.conduit.platform.http.Access;
+import io.conduit.platform.http.BodyTag;
 import io.conduit.platform.http.Caller;
 import io.conduit.platform.http.ContentCache;
 import io.conduit.platform.http.Requests;
@@ -121,6 +122,7 @@ final class ArticleRoutes {
         if (!loaded) {
             ctx.header("X-Cache", "hit");
         }
+        ctx.attribute(BodyTag.ATTRIBUTE, BodyTag.sending(shared.json(), shared.tag()));
         ctx.contentType(ContentType.APPLICATION_JSON).result(shared.json());
     }
 
@@ -137,8 +139,12 @@ final class ArticleRoutes {
         return key.toString();
     }
 
-    /** A page as an anonymous reader sees it, and its JSON. */
-    private record Shared(ArticlePage page, byte[] json) {
+    /** A page as an anonymous reader sees it, its JSON and the JSON's {@code ETag}. */
+    private record Shared(ArticlePage page, byte[] json, String tag) {
+        Shared(ArticlePage page, byte[] json) {
+            this(page, json, BodyTag.of(json));
+        }
+
         static Shared multiple(ArticlePage page) {
             return new Shared(page, Json.bytes(ArticleJson.multiple(page)));
         }

@@ -2,6 +2,7 @@ package io.conduit.comments;
 
 import io.conduit.platform.UserId;
 import io.conduit.platform.http.Access;
+import io.conduit.platform.http.BodyTag;
 import io.conduit.platform.http.Caller;
 import io.conduit.platform.http.ContentCache;
 import io.conduit.platform.http.Requests;
@@ -48,7 +49,8 @@ final class CommentRoutes {
                 () -> {
                     loads.set(true);
                     CommentPage page = comments.list(slug, Optional.empty());
-                    return new Shared(page, Json.bytes(CommentJson.multiple(page)));
+                    byte[] json = Json.bytes(CommentJson.multiple(page));
+                    return new Shared(page, json, BodyTag.of(json));
                 });
         Optional<UserId> viewer = Requests.optionalCaller(ctx).map(Caller::userId);
         if (viewer.isPresent()) {
@@ -61,6 +63,7 @@ final class CommentRoutes {
         if (!loads.get()) {
             ctx.header("X-Cache", "hit");
         }
+        ctx.attribute(BodyTag.ATTRIBUTE, BodyTag.sending(shared.json(), shared.tag()));
         ctx.contentType(ContentType.APPLICATION_JSON).result(shared.json());
     }
 
@@ -72,8 +75,8 @@ final class CommentRoutes {
         return new CommentPage(page.rows(), authors);
     }
 
-    /** An article's comments as an anonymous reader sees them, and their JSON. */
-    private record Shared(CommentPage page, byte[] json) {}
+    /** An article's comments as an anonymous reader sees them, their JSON and its {@code ETag}. */
+    private record Shared(CommentPage page, byte[] json, String tag) {}
 
     private void add(Context ctx) {
         String body = CommentJson.body(Requests.body(ctx, CommentJson.NewCommentRequest.class));

@@ -2,6 +2,7 @@ package io.conduit.runtime.http;
 
 import io.conduit.platform.RootCause;
 import io.conduit.platform.Unavailable;
+import io.conduit.platform.http.BodyTag;
 import io.conduit.platform.http.ContentCache;
 import io.conduit.platform.http.Requests;
 import io.conduit.runtime.redis.ContentVersion;
@@ -74,6 +75,7 @@ public final class ResponseCache implements ContentCache {
                     && entry.value() instanceof Response response) {
                 hits.increment();
                 ctx.header("X-Cache", "hit");
+                ctx.attribute(BodyTag.ATTRIBUTE, BodyTag.sending(response.body(), response.tag()));
                 ctx.contentType(response.contentType()).result(response.body());
                 return;
             }
@@ -82,7 +84,8 @@ public final class ResponseCache implements ContentCache {
             String body = ctx.result();
             String contentType = ctx.res().getContentType();
             if (ctx.statusCode() == 200 && body != null && contentType != null) {
-                keep(key, current, new Response(contentType, body.getBytes(StandardCharsets.UTF_8)));
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                keep(key, current, new Response(contentType, bytes, BodyTag.of(bytes)));
             }
         };
     }
@@ -194,5 +197,5 @@ public final class ResponseCache implements ContentCache {
 
     private record Entry(long[] versions, Object value) {}
 
-    private record Response(String contentType, byte[] body) {}
+    private record Response(String contentType, byte[] body, String tag) {}
 }
