@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -176,28 +177,47 @@ final class Tracking implements AutoCloseable {
         if (!live()) {
             return load.get();
         }
-        if (values.get(key) instanceof Kept kept
-                && kept.epoch() == current
-                && System.nanoTime() - kept.at() < MAX_AGE.toNanos()
-                && !unapplied()) {
+        Kept kept = servable(key, current);
+        if (kept != null) {
             hits.increment();
             @SuppressWarnings("unchecked")
             T value = (T) kept.value();
             return value;
         }
         loads.increment();
+        Pending pending = placeholder(key);
+        T value = load.get();
+        settle(key, pending, value, current);
+        return value;
+    }
+
+    /** The value kept for {@code key} if it may be served now, else null. */
+    private @Nullable Kept servable(String key, long current) {
+        return values.get(key) instanceof Kept kept
+                        && kept.epoch() == current
+                        && System.nanoTime() - kept.at() < MAX_AGE.toNanos()
+                        && !unapplied()
+                ? kept
+                : null;
+    }
+
+    /** Puts a placeholder for {@code key} before its load: an invalidation meanwhile removes it. */
+    private Pending placeholder(String key) {
         if (values.size() >= MAX_ENTRIES) {
             values.clear();
         }
         var pending = new Pending();
         values.put(key, pending);
-        T value = load.get();
+        return pending;
+    }
+
+    /** Keeps a loaded value if its placeholder survived and the epoch is still the one it was loaded in. */
+    private void settle(String key, Pending pending, @Nullable Object value, long current) {
         if (epoch.get() == current && live()) {
             values.replace(key, pending, new Kept(value, current, System.nanoTime()));
         } else {
             values.remove(key, pending);
         }
-        return value;
     }
 
     /** As {@link #get} for each key, the missing ones loaded together by one call of {@code load}. */
@@ -206,15 +226,11 @@ final class Tracking implements AutoCloseable {
         if (!live()) {
             return load.apply(keys);
         }
-        var found = new java.util.HashMap<String, T>();
+        var found = new HashMap<String, T>();
         var missing = new ArrayList<String>();
-        boolean checked = false;
         for (String key : keys) {
-            if (values.get(key) instanceof Kept kept
-                    && kept.epoch() == current
-                    && System.nanoTime() - kept.at() < MAX_AGE.toNanos()
-                    && (checked || !unapplied())) {
-                checked = true;
+            Kept kept = servable(key, current);
+            if (kept != null) {
                 @SuppressWarnings("unchecked")
                 T value = (T) kept.value();
                 found.put(key, value);
@@ -227,24 +243,16 @@ final class Tracking implements AutoCloseable {
             return found;
         }
         loads.increment(missing.size());
-        if (values.size() >= MAX_ENTRIES) {
-            values.clear();
-        }
-        var pending = new java.util.HashMap<String, Pending>();
-        for (String key : missing) {
-            var placeholder = new Pending();
-            pending.put(key, placeholder);
-            values.put(key, placeholder);
-        }
+        var pending = new HashMap<String, Pending>();
+        missing.forEach(key -> pending.put(key, placeholder(key)));
         Map<String, T> loaded = load.apply(missing);
-        boolean keep = epoch.get() == current && live();
         for (String key : missing) {
             T value = loaded.get(key);
             found.put(key, value);
-            if (keep && value != null) {
-                values.replace(key, pending.get(key), new Kept(value, current, System.nanoTime()));
+            if (value != null) {
+                settle(key, pending.get(key), value, current);
             } else {
-                values.remove(key, pending.get(key));
+                values.remove(key, pending.get(key)); // left out by the loader: not kept
             }
         }
         return found;
