@@ -718,6 +718,16 @@ EOF
     container_diagnostics
     return
   fi
+  # The AOT cache written by the image build's training run is the one the service maps.
+  local aot_maps start_millis
+  aot_maps=$(in_container 15 grep -c ' /opt/conduit/conduit.aot$' "/proc/$unit_pid/maps" || true)
+  start_millis=$(grep -o '"startMillis":[0-9]*' "$tree/var/log/conduit/conduit.log" | tail -n 1 | cut -d: -f2 || true)
+  if [[ -s "$tree/opt/conduit/conduit.aot" && "${aot_maps:-0}" -gt 0 ]]; then
+    pass "conduit.service maps the AOT cache trained at image build ($(du -h "$tree/opt/conduit/conduit.aot" | cut -f1); started in ${start_millis:-?} ms)"
+  else
+    fail "conduit.service maps the AOT cache trained at image build" "cache file $(stat -c %s "$tree/opt/conduit/conduit.aot" 2>/dev/null || echo missing) bytes, ${aot_maps:-0} mappings"
+    show "$tree/opt/conduit/conduit.aot.fingerprint" 2
+  fi
   if head -n 1 "$tree/var/log/conduit/conduit.log" | /usr/bin/python3 -c 'import json, sys; assert "message" in json.load(sys.stdin)' 2>/dev/null; then
     pass "JSON log in /var/log/conduit/conduit.log"
   else

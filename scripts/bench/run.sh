@@ -82,6 +82,8 @@ comments=${BENCH_COMMENTS:-$d_comments}
 tokens_wanted=${BENCH_TOKENS:-$d_tokens}
 pool_size=${BENCH_DB_POOL_SIZE:-16}
 java_opts=${BENCH_JAVA_OPTS:-}
+aot=${BENCH_AOT:-0}
+[[ "$aot" == 0 || "$aot" == 1 ]] || { echo "BENCH_AOT must be 0 or 1 (got '$aot')" >&2; exit 2; }
 memory_limit=${BENCH_MEMORY_LIMIT:-}
 case "$memory_limit" in
   ''|[0-9]*[mMgG]) ;;
@@ -386,10 +388,36 @@ db_size=$(psql_su -d conduit -Atc "select pg_size_pretty(pg_database_size('condu
 # Restart: the measured server starts against the seeded database, like a fresh instance would.
 stop_app
 
+# The AOT cache as the image build writes it (ansible role conduit_app): `java -XX:AOTCacheOutput=...
+# -jar conduit.jar train` with the server's JVM options, as an unprivileged user when run as root
+# (the training's embedded PostgreSQL refuses root).
+train_aot_cache() { # $1: the cache file to write
+  local dir="$work/aot-training" as_user=()
+  mkdir -p "$dir"
+  if [[ $EUID -eq 0 ]]; then
+    chown nobody:nogroup "$dir"
+    as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+  fi
+  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
+  if ! (cd "$dir" && env HOME="$dir" "${as_user[@]}" "$java_bin" $java_opts "-XX:AOTCacheOutput=$dir/conduit.aot" \
+    "-Djava.io.tmpdir=$dir" -jar "$work/conduit.jar" train >"$work/app-aot-training.log" 2>&1); then
+    grep -v '\[aot\]' "$work/app-aot-training.log" | tail -n 20 >&2
+    die "the AOT training run failed"
+  fi
+  [[ -s "$dir/conduit.aot" ]] || die "the training run wrote no AOT cache"
+  mv "$dir/conduit.aot" "$1"
+  rm -rf "$dir"
+  log "AOT cache: $(du -h "$1" | cut -f1) from the training run (java -jar conduit.jar train)"
+}
+
 if [[ "$startup" == 1 ]]; then
   # shellcheck source=scripts/bench/startup.sh
   source "$here/startup.sh"
   exit 0
+fi
+if [[ "$aot" == 1 ]]; then
+  train_aot_cache "$work/conduit.aot"
+  java_opts="${java_opts:+$java_opts }-XX:AOTCache=$work/conduit.aot"
 fi
 if [[ "$jfr" == 1 ]]; then
   start_app bench "-XX:StartFlightRecording=filename=$results/server.jfr,settings=profile,dumponexit=true"

@@ -2,10 +2,13 @@ package io.conduit.app;
 
 /**
  * {@code java -jar conduit.jar} runs production mode from {@code CONDUIT_*} variables;
- * {@code java -jar conduit.jar dev} runs dev mode with an embedded PostgreSQL and Redis.
+ * {@code java -jar conduit.jar dev} runs dev mode with an embedded PostgreSQL and Redis;
+ * {@code java -XX:AOTCacheOutput=conduit.aot -jar conduit.jar train} is the image build's training
+ * run for the JVM's AOT cache (see {@link Training}).
  *
  * <p>This class only picks the log format, before anything creates a logger, then hands over to
- * {@link Launcher}: dev mode logs readable text, production JSON.
+ * {@link Launcher}: dev mode logs readable text, production JSON (so does the training run: it
+ * trains the production log path).
  */
 public final class Main {
     private Main() {}

@@ -43,6 +43,34 @@ class ConduitJarIT {
         assertThat(workDir.resolve(".conduit-dev")).doesNotExist();
     }
 
+    /**
+     * The image build's training run (ansible role conduit_app): every endpoint answered as expected,
+     * its databases removed, and an AOT cache the JVM then maps ({@code AOTMode=on} refuses to start
+     * with a cache it cannot use; the start itself then stops at the missing configuration).
+     */
+    @Test
+    void theTrainingRunWritesAnAotCacheTheJvmUses() throws Exception {
+        Path cache = workDir.resolve("conduit.aot");
+        Path tmp = Files.createDirectories(workDir.resolve("tmp"));
+        var training =
+                jar(Map.of(), List.of("-XX:AOTCacheOutput=" + cache, "-Djava.io.tmpdir=" + tmp), List.of("train"));
+
+        assertThat(training.waitFor(240, TimeUnit.SECONDS)).isTrue();
+        String output = output();
+        assertThat(training.exitValue()).as(output).isZero();
+        assertThat(output).containsPattern("training run: \\d+ requests answered as expected");
+        assertThat(cache).isNotEmptyFile();
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(Path::getFileName).map(Path::toString))
+                    .noneMatch(name -> name.startsWith("conduit-train"));
+        }
+
+        var start = jar(Map.of(), List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"), List.of());
+        assertThat(start.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(output()).doesNotContain("AOT cache").contains("CONDUIT_DB_URL");
+        assertThat(start.exitValue()).isEqualTo(1);
+    }
+
     @Test
     void refusesAMalformedValueNamingIt() throws Exception {
         var env = new HashMap<>(TestServices.environment());
@@ -129,7 +157,13 @@ class ConduitJarIT {
     }
 
     private Process jar(Map<String, String> env, List<String> args) throws IOException {
-        var command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toAbsolutePath().toString()));
+        return jar(env, List.of(), args);
+    }
+
+    private Process jar(Map<String, String> env, List<String> jvmOptions, List<String> args) throws IOException {
+        var command = new ArrayList<>(List.of(JAVA));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
         command.addAll(args);
         var builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
