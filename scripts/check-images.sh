@@ -563,12 +563,18 @@ image_test() {
   # package they install is already in the base tree, so mark the lists debootstrap fetched as
   # fresh: the test then needs no mirror once the base is cached.
   touch "$tree/var/lib/apt/periodic/update-success-stamp"
+  # debootstrap writes no /etc/hosts; Debian's cloud images (cloud-init's manage_etc_hosts) have
+  # one, and the AOT training run's embedded PostgreSQL is reached as "localhost".
+  [[ -e "$tree/etc/hosts" ]] || printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$tree/etc/hosts"
 
-  # The playbook, twice, through the chroot connection. /proc is mounted for the runs only.
+  # The playbook, twice, through the chroot connection. /proc, and /dev/shm as a booted build
+  # instance has it (tmpfs, mode 1777: the AOT training run's embedded PostgreSQL keeps its
+  # shared memory there), are mounted for the runs only.
   # SYSTEMD_OFFLINE=1 makes systemctl inside the chroot work on unit files (enable, mask) and
   # ignore daemon-reload; systemctl detects a chroot by itself only when it may read
   # /proc/1/root, which sandboxes without systemd as PID 1 (like this CI machine) refuse.
   mount -t proc proc "$tree/proc"
+  mount -t tmpfs -o mode=1777,size=256m tmpfs "$tree/dev/shm"
   cat >"$work/inventory.ini" <<EOF
 [image]
 $tree ansible_connection=community.general.chroot ansible_python_interpreter=/usr/bin/python3
@@ -596,6 +602,7 @@ EOF
       grep -B1 -E '^changed:' "$logs/playbook-$run.log" | sed 's/^/    | /'
     fi
   done
+  umount "$tree/dev/shm"
   umount "$tree/proc"
 
   # The rendered units, as installed in the image: every conduit unit the playbook installed (found

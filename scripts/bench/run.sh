@@ -390,7 +390,10 @@ stop_app
 
 # The AOT cache as the image build writes it (ansible role conduit_app): `java -XX:AOTCacheOutput=...
 # -jar conduit.jar train` with the server's JVM options, as an unprivileged user when run as root
-# (the training's embedded PostgreSQL refuses root).
+# (the training's embedded PostgreSQL refuses root). Without the training run's method profiles
+# (-XX:-AOTRecordTraining): replayed, they cost 15 % of the steady-state throughput and made the
+# start no faster (docs/benchmark.md, "Start-up").
+aot_training_opts="-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining"
 train_aot_cache() { # $1: the cache file to write
   local dir="$work/aot-training" as_user=()
   mkdir -p "$dir"
@@ -399,7 +402,7 @@ train_aot_cache() { # $1: the cache file to write
     as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
   fi
   # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
-  if ! (cd "$dir" && env HOME="$dir" "${as_user[@]}" "$java_bin" $java_opts "-XX:AOTCacheOutput=$dir/conduit.aot" \
+  if ! (cd "$dir" && env HOME="$dir" "${as_user[@]}" "$java_bin" $java_opts $aot_training_opts "-XX:AOTCacheOutput=$dir/conduit.aot" \
     "-Djava.io.tmpdir=$dir" -jar "$work/conduit.jar" train >"$work/app-aot-training.log" 2>&1); then
     grep -v '\[aot\]' "$work/app-aot-training.log" | tail -n 20 >&2
     die "the AOT training run failed"
