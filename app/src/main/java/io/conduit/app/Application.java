@@ -105,14 +105,23 @@ final class Application {
             Modules.checkCreated(domain);
             domain.forEach(module -> module.subscriptions().forEach(events::subscribe));
             migrated(migrations);
-            resources.add(OutboxRelay.start(jdbi, events, config.outbox(), registry));
+            var databaseRole = DatabaseRole.watch(dataSource, registry);
+            resources.add(databaseRole);
+            resources.add(OutboxRelay.start(jdbi, events, config.outbox(), databaseRole, registry));
 
             var checks = List.of(
                     new HealthCheck("postgres", () -> Database.ping(dataSource)),
                     new HealthCheck("redis", redis::ping));
             List<HttpModule> modules = List.of(identity, profiles, articles, comments, new OpenApiRoutes());
             var http = HttpServer.start(
-                    config.http(), identity.authenticator(), modules, checks, redis, idempotency, registry);
+                    config.http(),
+                    identity.authenticator(),
+                    modules,
+                    checks,
+                    redis,
+                    idempotency,
+                    databaseRole,
+                    registry);
             try {
                 return new Application(config, resources, http, AdminServer.start(config.adminPort(), registry));
             } catch (RuntimeException e) {

@@ -10,7 +10,12 @@ public final class Unavailable extends ApiError {
     private final Duration retryAfter;
 
     public Unavailable(String dependency, Duration retryAfter) {
-        super(dependency, "is unavailable, retry later");
+        this(dependency, "is unavailable, retry later", retryAfter);
+    }
+
+    /** With a message that says more than "unavailable" (why, and what still works). */
+    public Unavailable(String dependency, String message, Duration retryAfter) {
+        super(dependency, message);
         this.retryAfter = retryAfter;
     }
 

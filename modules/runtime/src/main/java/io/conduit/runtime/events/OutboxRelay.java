@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongUnaryOperator;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -83,11 +84,24 @@ public final class OutboxRelay implements AutoCloseable {
                 .register(registry);
     }
 
-    /** Starts relaying; the first pass runs one poll interval after start. */
-    public static OutboxRelay start(Jdbi jdbi, Events events, OutboxSettings settings, MeterRegistry registry) {
+    /**
+     * Starts relaying; the first pass runs one poll interval after start. No pass runs while {@code
+     * readOnly} says the database takes no writes (a replica: nothing new is published there, and
+     * delivering means updating the rows); the rows wait where they are, as during an outage.
+     */
+    public static OutboxRelay start(
+            Jdbi jdbi, Events events, OutboxSettings settings, BooleanSupplier readOnly, MeterRegistry registry) {
         var relay = new OutboxRelay(jdbi, events, settings, registry);
         long interval = Math.max(10, settings.pollInterval().toMillis());
-        relay.scheduler.scheduleWithFixedDelay(relay::pass, interval, interval, TimeUnit.MILLISECONDS);
+        relay.scheduler.scheduleWithFixedDelay(
+                () -> {
+                    if (!readOnly.getAsBoolean()) {
+                        relay.pass();
+                    }
+                },
+                interval,
+                interval,
+                TimeUnit.MILLISECONDS);
         return relay;
     }
 

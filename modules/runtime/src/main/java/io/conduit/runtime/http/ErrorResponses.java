@@ -103,6 +103,11 @@ final class ErrorResponses {
     }
 
     private static void writeUnexpected(Exception e, Context ctx) {
+        if (readOnlyDatabase(e)) {
+            log.warn("a write reached a read-only database: {}", RootCause.describe(e));
+            write(ctx, WriteGate.readOnly());
+            return;
+        }
         String dependency = unavailableDependency(e);
         if (dependency != null) {
             log.warn("{} is unavailable: {}", dependency, RootCause.describe(e));
@@ -111,6 +116,19 @@ final class ErrorResponses {
         }
         log.error("unexpected failure", e);
         body(ctx, 500, Map.of("server", List.of("unexpected error")));
+    }
+
+    /**
+     * SQLSTATE 25006 (read_only_sql_transaction): the database is a replica, in recovery, or set
+     * read-only; the transaction changed nothing and was rolled back.
+     */
+    private static boolean readOnlyDatabase(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "25006".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Connection failures, timeouts, shutdowns and transient conflicts of PostgreSQL are a 503, not a 500. */

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -47,8 +48,10 @@ public final class HttpServer {
             List<HealthCheck> checks,
             Redis redis,
             IdempotencyStore idempotencyStore,
+            BooleanSupplier databaseReadOnly,
             MeterRegistry registry) {
         var cors = new Cors(settings.corsOrigins());
+        var writeGate = new WriteGate(databaseReadOnly);
         var authentication = new Authentication(authenticator);
         var accessLog = new AccessLog(registry);
         var rateLimiting = new RateLimiting(new RateLimiter(redis, registry), settings.rateLimits(), registry);
@@ -78,6 +81,7 @@ public final class HttpServer {
             config.routes.before(cors::apply);
             config.routes.beforeMatched(authentication::apply);
             config.routes.beforeMatched(rateLimiting::apply);
+            config.routes.beforeMatched(writeGate::apply);
             config.routes.beforeMatched(Requests::checkParameters);
             config.routes.beforeMatched(Requests::requireJsonBody);
             config.routes.beforeMatched(idempotency::begin);
@@ -140,8 +144,10 @@ public final class HttpServer {
             List<HealthCheck> checks,
             Redis redis,
             IdempotencyStore idempotency,
+            BooleanSupplier databaseReadOnly,
             MeterRegistry registry) {
-        var server = new HttpServer(settings, authenticator, modules, checks, redis, idempotency, registry);
+        var server = new HttpServer(
+                settings, authenticator, modules, checks, redis, idempotency, databaseReadOnly, registry);
         server.app.start();
         log.atInfo().addKeyValue("port", server.port()).log("API listening on port {}", server.port());
         return server;
