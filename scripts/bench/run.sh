@@ -198,10 +198,15 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 used_ports=()
+# Below the kernel's ephemeral range: a port picked inside it can be taken by the local end of an
+# outgoing connection (wrk's, the pools') before a restarted server binds it again ("Port already
+# in use"). Linux's default range starts at 32768.
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[[ "$ephemeral_low" =~ ^[0-9]+$ && "$ephemeral_low" -gt 12000 ]] || ephemeral_low=32768
 free_port() { # sets PORT to a loopback port nobody listens on (and not handed out before)
   local p i
   for i in $(seq 1 500); do
-    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+    p=$(( 10000 + (RANDOM * 32768 + RANDOM) % (ephemeral_low - 10000) ))
     [[ " ${used_ports[*]:-} " == *" $p "* ]] && continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
       used_ports+=("$p"); PORT=$p; return 0

@@ -53,7 +53,9 @@ class ReadOnlyDatabaseIT {
         if (app != null) {
             app.close();
         }
-        postgres.close();
+        if (postgres != null) {
+            postgres.close();
+        }
     }
 
     @Test
@@ -97,6 +99,12 @@ class ReadOnlyDatabaseIT {
                 .as("logging in writes to Redis only")
                 .isEqualTo(200);
         assertThat(count("articles.article")).as("no write got through").isEqualTo(1);
+        var region = http.get("/health/region");
+        assertThat(region.status()).as("a read-only region still serves").isEqualTo(200);
+        assertThat(region.json().at("/writes").asText()).isEqualTo("REFUSED");
+        var primary = http.get("/health/region?writable=true");
+        assertThat(primary.status()).as("but not as a primary").isEqualTo(503);
+        assertThat(primary.json().at("/down/writes").asText()).contains("read-only");
 
         readOnly(false);
         deadline = System.nanoTime() + SETTLE_NANOS;
@@ -105,6 +113,34 @@ class ReadOnlyDatabaseIT {
         } while (write.status() == 503 && System.nanoTime() < deadline && pause());
         assertThat(write.status()).as(write.body()).isEqualTo(201);
         assertThat(count("articles.article")).isEqualTo(2);
+        assertThat(http.get("/health/region?writable=true").status()).isEqualTo(200);
+    }
+
+    /**
+     * Route 53's check of a region: a dependency that stops answering fails it only after 15 s (a
+     * blip never moves a region), while readiness, the load balancer's check, stays 200 throughout.
+     */
+    @Test
+    void theRegionTurnsUnhealthyOnlyAfterItsDatabaseStaysSilent() throws Exception {
+        assertThat(http.get("/health/region").status()).isEqualTo(200);
+        long stopped = System.nanoTime();
+        postgres.close();
+        postgres = null;
+
+        Http.Response region;
+        do {
+            region = http.get("/health/region");
+            long silent = System.nanoTime() - stopped;
+            if (silent < 10_000_000_000L) {
+                // the grace is 15 s from the last answered probe (one probe interval before the stop at most)
+                assertThat(region.status())
+                        .as("a silence of 10 s fails no region")
+                        .isEqualTo(200);
+            }
+            assertThat(http.get("/health/ready").status()).isEqualTo(200);
+        } while (region.status() == 200 && System.nanoTime() - stopped < 25_000_000_000L && pause());
+        assertThat(region.status()).isEqualTo(503);
+        assertThat(region.json().at("/down/postgres").asText()).startsWith("no answer for");
     }
 
     private Http.Response createArticle(String token) {
@@ -114,7 +150,7 @@ class ReadOnlyDatabaseIT {
     }
 
     private static boolean pause() throws InterruptedException {
-        Thread.sleep(100);
+        Thread.sleep(200);
         return true;
     }
 

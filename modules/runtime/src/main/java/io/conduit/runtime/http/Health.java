@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * Health that cannot take the fleet down.
@@ -30,6 +31,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       target unhealthy and the ASG would replace the whole fleet, which helps nobody and makes
  *       the recovery slower. Requests that need the missing dependency answer 503 with
  *       {@code Retry-After} on their own; the rest keep working.
+ *   <li>{@code GET /health/region}: whether this region can serve, for Route 53's failover health
+ *       checks (through the region's ALB): 503 once PostgreSQL or Redis has not answered a probe
+ *       for {@link #REGION_GRACE}, so a blip shorter than that never fails a region over (Route 53
+ *       adds its own interval times threshold on top); {@code ?writable=true} (the primary
+ *       record's check) also answers 503 while the database is read-only, so a demoted region
+ *       (a replica after a failover) does not take the traffic back before it is promoted. Its
+ *       body says which dependency has been down, and since when.
  * </ul>
  *
  * <p>The dependencies are probed in the background once a second, never on the request: a probe of
@@ -38,17 +46,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Health implements AutoCloseable {
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+    static final Duration REGION_GRACE = Duration.ofSeconds(15);
 
     private final List<HealthCheck> checks;
     private final AtomicBoolean draining;
+    private final BooleanSupplier databaseReadOnly;
     private final Map<String, Boolean> lastState = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastUp = new ConcurrentHashMap<>();
     private final ScheduledExecutorService prober;
 
-    Health(List<HealthCheck> checks, AtomicBoolean draining, MeterRegistry registry) {
+    Health(List<HealthCheck> checks, AtomicBoolean draining, BooleanSupplier databaseReadOnly, MeterRegistry registry) {
         this.checks = List.copyOf(checks);
         this.draining = draining;
+        this.databaseReadOnly = databaseReadOnly;
         for (HealthCheck check : checks) {
             lastState.put(check.name(), true);
+            lastUp.put(check.name(), System.nanoTime());
             Gauge.builder("dependency.up", lastState, states -> states.getOrDefault(check.name(), false) ? 1 : 0)
                     .tag("dependency", check.name())
                     .description("1 when the last readiness probe reached the dependency")
@@ -63,13 +76,40 @@ final class Health implements AutoCloseable {
 
     private void probeAll() {
         for (HealthCheck check : checks) {
-            lastState.put(check.name(), probe(check));
+            boolean up = probe(check);
+            lastState.put(check.name(), up);
+            if (up) {
+                lastUp.put(check.name(), System.nanoTime());
+            }
         }
     }
 
     void register(RoutesConfig routes) {
         routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")), Access.PUBLIC);
         routes.get("/health/ready", this::ready, Access.PUBLIC);
+        routes.get("/health/region", this::region, Access.PUBLIC);
+    }
+
+    private void region(Context ctx) {
+        long now = System.nanoTime();
+        var down = new LinkedHashMap<String, String>();
+        for (HealthCheck check : checks) {
+            long silentMillis = (now - lastUp.getOrDefault(check.name(), now)) / 1_000_000;
+            if (silentMillis >= REGION_GRACE.toMillis()) {
+                down.put(check.name(), "no answer for " + silentMillis / 1000 + " s");
+            }
+        }
+        boolean readOnly = databaseReadOnly.getAsBoolean();
+        if (readOnly && Boolean.parseBoolean(ctx.queryParam("writable"))) {
+            down.put("writes", "the database is read-only (a replica)");
+        }
+        ctx.header("Cache-Control", "no-store");
+        var body = new LinkedHashMap<String, Object>();
+        body.put("status", down.isEmpty() ? "UP" : "DOWN");
+        body.put("writes", readOnly ? "REFUSED" : "ACCEPTED");
+        body.put("down", down);
+        ctx.status(down.isEmpty() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                .json(body);
     }
 
     private void ready(Context ctx) {

@@ -56,7 +56,7 @@ public final class HttpServer {
         var accessLog = new AccessLog(registry);
         var rateLimiting = new RateLimiting(new RateLimiter(redis, registry), settings.rateLimits(), registry);
         var idempotency = new Idempotency(idempotencyStore, registry);
-        var health = new Health(checks, draining, registry);
+        var health = new Health(checks, draining, databaseReadOnly, registry);
         this.health = health;
         var unroled = new ArrayList<String>();
         var registered = new ArrayList<String>();
