@@ -25,11 +25,23 @@ final class FailoverErrors {
      */
     private static final Pattern CREDENTIALS = Pattern.compile("^(?:NOAUTH|WRONGPASS) ");
 
+    private static final Pattern READ_ONLY =
+            Pattern.compile("^(?:ERR Error running script.*-)?(?:READONLY|EXECABORT) ");
+
     private FailoverErrors() {}
 
     static boolean credentialsRejected(JedisDataException e) {
         String message = e.getMessage();
         return message != null && CREDENTIALS.matcher(message).find();
+    }
+
+    /**
+     * {@code READONLY}: the node is a replica (directly, or in a script's error); {@code EXECABORT}:
+     * a transaction whose queued write a replica refused.
+     */
+    static boolean readOnly(JedisDataException e) {
+        String message = e.getMessage();
+        return message != null && READ_ONLY.matcher(message).find();
     }
 
     static boolean matches(JedisDataException e) {

@@ -70,6 +70,7 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class RedisClient implements Redis, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisClient.class);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+    private static final Duration READ_ONLY_RETRY_AFTER = Duration.ofSeconds(5);
     private static final long RIDE_THROUGH_MILLIS = 800;
     private static final long RIDE_THROUGH =
             Duration.ofMillis(RIDE_THROUGH_MILLIS).toNanos();
@@ -77,6 +78,7 @@ public final class RedisClient implements Redis, AutoCloseable {
     private static final long LONGEST_PAUSE = Duration.ofMillis(200).toNanos();
 
     private final JedisPool pool;
+    private final RedisRole role;
     private final Tracking tracking;
     private final FollowingJedisFactory connections;
     private final CircuitBreaker breaker;
@@ -97,6 +99,7 @@ public final class RedisClient implements Redis, AutoCloseable {
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 .recordExceptions(Unavailable.class)
+                .ignoreExceptions(ReplicaRefused.class) // a replica refusing a write is not Redis failing
                 .build());
         this.breaker = breakers.circuitBreaker("redis");
         breaker.getEventPublisher()
@@ -122,7 +125,9 @@ public final class RedisClient implements Redis, AutoCloseable {
         poolConfig.setJmxNamePrefix("jedis");
         this.connections = new FollowingJedisFactory(new HostAndPort(settings.host(), settings.port()), clientConfig);
         this.pool = new JedisPool(poolConfig, connections);
-        this.tracking = new Tracking(new HostAndPort(settings.host(), settings.port()), clientConfig, this, registry);
+        this.role = new RedisRole(new HostAndPort(settings.host(), settings.port()), clientConfig, registry);
+        this.tracking = new Tracking(
+                new HostAndPort(settings.host(), settings.port()), clientConfig, this, role::isReplica, registry);
     }
 
     /**
@@ -150,6 +155,8 @@ public final class RedisClient implements Redis, AutoCloseable {
             return breaker.executeSupplier(() -> resendingThroughFailover(command));
         } catch (CallNotPermittedException e) {
             throw unavailable();
+        } catch (ReplicaRefused e) {
+            throw readOnly();
         }
     }
 
@@ -170,6 +177,8 @@ public final class RedisClient implements Redis, AutoCloseable {
             failed();
             log.warn("redis is unavailable: {}", e.getMessage());
             throw unavailable();
+        } catch (ReplicaRefused e) {
+            throw readOnly();
         }
     }
 
@@ -224,6 +233,9 @@ public final class RedisClient implements Redis, AutoCloseable {
         } catch (JedisConnectionException e) {
             throw retireAll(e); // Jedis marked this one broken; the pool drops it
         } catch (JedisDataException e) {
+            if (FailoverErrors.readOnly(e) && role.isReplica()) {
+                throw new ReplicaRefused(); // it stays a replica: no resend, no retired connections
+            }
             if (FailoverErrors.matches(e) || FailoverErrors.credentialsRejected(e)) {
                 jedis.getConnection().setBroken();
                 throw retireAll(e);
@@ -284,12 +296,30 @@ public final class RedisClient implements Redis, AutoCloseable {
         }
     }
 
+    /**
+     * The endpoint is a replica that refused a write: not a failure of Redis (the breaker does not
+     * count it, reads go on), answered with its own 503.
+     */
+    private static final class ReplicaRefused extends RuntimeException {
+        ReplicaRefused() {
+            super("READONLY from a replica", null, false, false);
+        }
+    }
+
     private static Unavailable unavailable() {
         return new Unavailable("redis", RETRY_AFTER);
     }
 
+    private static Unavailable readOnly() {
+        return new Unavailable(
+                "redis",
+                "is read-only for now (a replica, failover): writes are refused, reads work; retry later",
+                READ_ONLY_RETRY_AFTER);
+    }
+
     @Override
     public void close() {
+        role.close();
         tracking.close();
         pool.close();
     }

@@ -101,14 +101,22 @@ final class Tracking implements AutoCloseable {
     private final Counter hits;
     private final Counter loads;
     private final Counter resets;
+    private final java.util.function.BooleanSupplier replica;
     private volatile @Nullable Thread reader;
     private volatile @Nullable Session session;
     private volatile boolean closed;
 
-    Tracking(HostAndPort address, JedisClientConfig config, Redis redis, MeterRegistry registry) {
+    /** {@code replica}: while the endpoint is a replica, no session is opened (its heartbeat could not be written). */
+    Tracking(
+            HostAndPort address,
+            JedisClientConfig config,
+            Redis redis,
+            java.util.function.BooleanSupplier replica,
+            MeterRegistry registry) {
         this.address = address;
         this.config = config;
         this.redis = redis;
+        this.replica = replica;
         this.hits = Counter.builder("redis.tracking.gets").tag("result", "kept").register(registry);
         this.loads =
                 Counter.builder("redis.tracking.gets").tag("result", "loaded").register(registry);
@@ -288,6 +296,10 @@ final class Tracking implements AutoCloseable {
     private void run() {
         Duration pause = Duration.ofMillis(50);
         while (!closed) {
+            if (replica.getAsBoolean()) {
+                sleep(LONGEST_PAUSE); // its heartbeat could not be written: nothing is kept meanwhile
+                continue;
+            }
             Session current = null;
             try {
                 current = new Session();
