@@ -68,15 +68,7 @@ pg_down=${DRILL_PG_DOWN:-15}
 redis_detect=${DRILL_REDIS_DETECT:-1}
 rotation_gap=${DRILL_ROTATION_GAP:-1}
 kill_write_age=${DRILL_KILL_WRITE_AGE:-10}
-cpu_busy=${DRILL_CPU_BUSY:-1}
-cpu_burners=${DRILL_CPU_BURNERS:-$(nproc)}
-cpu_nice=${DRILL_CPU_NICE:-10}
-[[ "$cpu_busy" == 0 || "$cpu_busy" == 1 ]] || cdie "DRILL_CPU_BUSY must be 0 or 1"
-if (( cpu_busy == 1 )); then
-  conditions="CPU busy: $cpu_burners busy loops at nice $cpu_nice on $(nproc) cores"
-else
-  conditions="CPU not made busy (DRILL_CPU_BUSY=0)"
-fi
+cpu_busy_settings  # the CPU-busy mode (lib.sh): cpu_busy, cpu_burners, cpu_nice, conditions
 [[ "$roll_mode" == race || "$roll_mode" == deregister-first ]] || cdie "DRILL_ROLL_MODE must be race or deregister-first"
 t_begin=$(date +%s)
 
@@ -88,32 +80,6 @@ if pgrep -x wrk >/dev/null; then
   while pgrep -x wrk >/dev/null && (( $(date +%s) < deadline )); do sleep 5; done
   pgrep -x wrk >/dev/null && clog "wrk still runs after ${bench_wait}s; drilling anyway (latencies will suffer)"
 fi
-
-# ---------------------------------------------------------------------------------------------
-# The CPU-busy mode: busy loops at a low priority share the two cores with the cluster for the
-# whole drill (from the warm-up to the end of the load), as a machine shared with builds does.
-# Each ends by itself after 600 s at the latest; burn_stop and cleanup end them by pid.
-burn_pids=()
-burn_start() {
-  (( cpu_busy == 1 )) || return 0
-  local i
-  for i in $(seq 1 "$cpu_burners"); do
-    nice -n "$cpu_nice" python3 -c 'import sys, time
-end = time.monotonic() + float(sys.argv[1])
-while time.monotonic() < end:
-    pass' 600 conduit-cpu-burn </dev/null >/dev/null 2>&1 &
-    burn_pids+=("$!")
-    pid_set "cpu-burn-$i" "$!"
-  done
-}
-burn_stop() {
-  local i
-  for i in "${!burn_pids[@]}"; do
-    stop_pid "${burn_pids[$i]}" TERM 5 conduit-cpu-burn
-    pid_del "cpu-burn-$((i + 1))"
-  done
-  burn_pids=()
-}
 
 own_cluster=0
 load_pid=''
@@ -176,17 +142,7 @@ load_start() { # drill
 
 failed=0
 load_finish() { # drill title
-  touch "$load_dir/stop"
-  burn_stop
-  local deadline=$(( $(date +%s) + 180 ))
-  while kill -0 "$load_pid" 2>/dev/null && (( $(date +%s) < deadline )); do sleep 0.5; done
-  if kill -0 "$load_pid" 2>/dev/null; then
-    clog "the load driver did not finish its verification within 180 s; stopping it"
-    stop_pid "$load_pid" TERM 10 load.py
-  fi
-  wait "$load_pid" 2>/dev/null || true
-  pid_del load; load_pid=''
-  tail -n 1 "$load_dir/load.log" >&2
+  load_stop_and_verify "$load_dir"
   if ! python3 "$cluster_here/report.py" --drill "$1" --title "$2" --load "$load_dir" \
       --cluster-dir "$CLUSTER_DIR" --summary "$summary" --conditions "$conditions" | tee "$load_dir/report.txt"; then
     failed=1

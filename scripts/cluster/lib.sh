@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sourced by start.sh, stop.sh and drills.sh (docs/cluster.md): the cluster's layout, its process
-# bookkeeping and the helpers that start, stop and wait for each part. Nothing here runs on source.
+# Sourced by start.sh, stop.sh, drills.sh and region-drill.sh (docs/cluster.md): the cluster's
+# layout, its process bookkeeping, the helpers that start, stop and wait for each part, the
+# configuration writers they share, and the CPU-busy mode. Nothing here runs on source.
 #
 # Layout of the work dir ($CLUSTER_DIR, default /tmp/conduit-cluster):
 #   cluster.env     ports, passwords and paths of the running cluster (written by start.sh)
@@ -90,6 +91,7 @@ pid_expected_cmd() { # name -> an extended regex its command line must match
     postgres) echo postgres ;;
     haproxy-*) echo haproxy ;;
     load) echo load.py ;;
+    lag) echo lag.py ;;
     cpu-burn-*) echo conduit-cpu-burn ;;
     *) echo "" ;;
   esac
@@ -282,6 +284,36 @@ redis_role() { rcli "$1" info replication 2>/dev/null | tr -d '\r' | awk -F: '$1
 redis_is_master() { [[ "$(redis_role "$1")" == master ]]; }
 redis_link_up() { rcli "$1" info replication 2>/dev/null | tr -d '\r' | grep '^master_link_status:up' >/dev/null; }
 
+write_redis_conf() { # n role: conf/redis-<n>.conf for REDIS_PORTS[n] (role: words for its comment)
+  mkdir -p "$CLUSTER_DIR/data/redis-$1"
+  cat >"$CLUSTER_DIR/conf/redis-$1.conf" <<EOF
+# scripts/cluster: node $1 (started as $2)
+bind 127.0.0.1
+port ${REDIS_PORTS[$1]}
+protected-mode yes
+daemonize no
+dir $CLUSTER_DIR/data/redis-$1
+logfile $CLUSTER_DIR/logs/redis-$1.log
+# The app's AUTH token (the default user), as ElastiCache's; drill e rotates it
+requirepass $REDIS_PASSWORD
+# Users of their own, so that rotating the app's token touches nobody else: the operator (rcli),
+# the endpoint's health check and the replication link
+user admin on >$REDIS_ADMIN_PASSWORD ~* &* +@all
+user healthcheck on >$REDIS_CHECK_PASSWORD -@all +ping +info
+user replicator on >$REDIS_REPL_PASSWORD -@all +psync +replconf +ping
+masteruser replicator
+masterauth $REDIS_REPL_PASSWORD
+# Acknowledged writes (sessions, idempotency records) survive a restart of a node
+appendonly yes
+appendfsync everysec
+save ""
+replica-read-only yes
+repl-diskless-sync yes
+repl-diskless-sync-delay 0
+EOF
+  chmod 600 "$CLUSTER_DIR/conf/redis-$1.conf"
+}
+
 start_redis() { # node(1|2) [port-of-primary-to-follow]
   local n=$1 follow=${2:-} args=()
   [[ -n "$follow" ]] && args=(--replicaof 127.0.0.1 "$follow")
@@ -305,9 +337,89 @@ pg_sql() { # sql: one statement as the superuser over the unix socket; prints th
   "$PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$CLUSTER_DIR/run/pg" -p "$PG_PORT" -U postgres -d postgres -c "$1"
 }
 pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 1; }
+init_postgres() { # initdb into data/pgdata as PG_OS_USER, superuser postgres with password $DB_PASSWORD
+  local pgdata="$CLUSTER_DIR/data/pgdata" as=()
+  mkdir -p "$pgdata" "$CLUSTER_DIR/run/pg"
+  printf '%s\n' "$DB_PASSWORD" >"$CLUSTER_DIR/run/pgpass"
+  if [[ $EUID -eq 0 ]]; then
+    chown "$PG_OS_USER:" "$pgdata" "$CLUSTER_DIR/run/pg" "$CLUSTER_DIR/run/pgpass"
+    as=(setpriv "--reuid=$PG_OS_USER" "--regid=$(id -g "$PG_OS_USER")" --init-groups)
+  fi
+  chmod 700 "$pgdata"
+  (cd "$CLUSTER_DIR" && timeout 120 "${as[@]}" env LC_ALL=C.UTF-8 "$PG_BIN/initdb" -D "$pgdata" -U postgres \
+    -E UTF8 --locale=C.UTF-8 --auth-local=trust --auth-host=scram-sha-256 --pwfile="$CLUSTER_DIR/run/pgpass" \
+    --no-sync >"$CLUSTER_DIR/logs/initdb.log" 2>&1) || { cat "$CLUSTER_DIR/logs/initdb.log" >&2; cdie "initdb failed"; }
+  rm -f "$CLUSTER_DIR/run/pgpass"
+}
+write_postgres_conf() { # appends this node's settings to data/pgdata/postgresql.conf (later lines win,
+  # so a copy made by pg_basebackup, which carries its source's file, gets its own port and socket)
+  cat >>"$CLUSTER_DIR/data/pgdata/postgresql.conf" <<EOF
+
+# --- scripts/cluster: three instances with 10 connections each, on a small machine
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$CLUSTER_DIR/run/pg'
+max_connections = 100
+shared_buffers = 256MB
+fsync = on
+synchronous_commit = on
+log_line_prefix = '%m [%p] %q%u@%d '
+log_min_duration_statement = 1000
+EOF
+}
+
 
 # ---------------------------------------------------------------------------------------------
 # Instances
+# Writes conf/instance.env (the settings of every instance, CONDUIT_* of the caller last) and
+# bin/instance N, which runs instance N in the foreground with them: a restart uses exactly the
+# settings of the start. Needs INSTANCES, APP_PORTS, ADMIN_PORTS, PG_PORT and JAVA_HOME.
+write_instance_launcher() { # redis-port java-opts
+  local redis_port=$1 java_opts=$2 unlimited=1000000000/1m k
+  {
+    echo "# scripts/cluster: the settings of every instance; CONDUIT_* of the caller last"
+    declare -A settings=(
+      [CONDUIT_DB_URL]="jdbc:postgresql://127.0.0.1:$PG_PORT/conduit"
+      [CONDUIT_DB_USER]=conduit
+      # The secrets as files, re-read every second, as on an instance (/etc/conduit/secrets)
+      [CONDUIT_DB_PASSWORD_FILE]="$CLUSTER_DIR/run/secrets/db_password"
+      [CONDUIT_DB_POOL_SIZE]=10
+      [CONDUIT_REDIS_URL]="redis://127.0.0.1:$redis_port"
+      [CONDUIT_REDIS_PASSWORD_FILE]="$CLUSTER_DIR/run/secrets/redis_password"
+      [CONDUIT_TRUSTED_PROXY_HOPS]=1
+      [CONDUIT_SHUTDOWN_DRAIN]=3s
+      [CONDUIT_SHUTDOWN_TIMEOUT]=10s
+      [CONDUIT_LOG_FORMAT]=json
+      # Relaxed, not off: the limiter's Redis script still runs on every request, but the load
+      # driver (every client is 127.0.0.1 behind the proxy) is never throttled.
+      [CONDUIT_RATE_LIMIT_ANONYMOUS]=$unlimited
+      [CONDUIT_RATE_LIMIT_USER]=$unlimited
+      [CONDUIT_RATE_LIMIT_LOGIN_PER_ADDRESS]=$unlimited
+      [CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT]=$unlimited
+      [CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT_AND_ADDRESS]=$unlimited
+      [CONDUIT_RATE_LIMIT_REGISTRATION_PER_ADDRESS]=$unlimited
+    )
+    for k in $(printf '%s\n' "${!settings[@]}" | sort); do printf 'export %s=%q\n' "$k" "${settings[$k]}"; done
+    for k in $(compgen -e | grep '^CONDUIT_' | sort); do
+      case "$k" in CONDUIT_HTTP_PORT|CONDUIT_ADMIN_PORT) continue ;; esac
+      printf 'export %s=%q  # from the caller\n' "$k" "${!k}"
+    done
+  } >"$CLUSTER_DIR/conf/instance.env"
+  chmod 600 "$CLUSTER_DIR/conf/instance.env"
+  cat >"$CLUSTER_DIR/bin/instance" <<EOF
+#!/usr/bin/env bash
+# scripts/cluster: runs instance N (1..$INSTANCES) in the foreground, production mode.
+set -euo pipefail
+n=\${1:?instance number}
+http_ports=(${APP_PORTS[*]@Q})
+admin_ports=(${ADMIN_PORTS[*]@Q})
+source $(printf '%q' "$CLUSTER_DIR/conf/instance.env")
+export CONDUIT_HTTP_PORT=\${http_ports[\$n]} CONDUIT_ADMIN_PORT=\${admin_ports[\$n]}
+exec $(printf '%q' "$JAVA_HOME/bin/java") $java_opts -Dconduit.instance=app-\$n -jar $(printf '%q' "$CLUSTER_DIR/conduit.jar")
+EOF
+  chmod 700 "$CLUSTER_DIR/bin/instance"
+}
+
 start_instance() { # n: starts bin/instance n in the background and records its pid
   local n=$1
   setsid "$CLUSTER_DIR/bin/instance" "$n" </dev/null >>"$CLUSTER_DIR/logs/app-$n.log" 2>&1 &
@@ -325,6 +437,107 @@ wait_instance_ready() { # n seconds
   done
 }
 
+# ---------------------------------------------------------------------------------------------
+# The ALB stand-in: conf/haproxy-alb.cfg for INSTANCES instances on APP_PORTS, on ALB_PORT.
+write_alb_cfg() {
+  local servers='' n
+  for n in $(seq 1 "$INSTANCES"); do servers+="    server app$n 127.0.0.1:${APP_PORTS[$n]} check"$'\n'; done
+  cat >"$CLUSTER_DIR/conf/haproxy-alb.cfg" <<EOF
+# scripts/cluster: the ALB + target group stand-in (see docs/cluster.md).
+global
+    maxconn 4096
+    # The runtime API: "set server app/app2 state drain|maint|ready" ~ target (de)registration
+    stats socket $CLUSTER_DIR/run/haproxy-alb.sock mode 600 level admin
+    log stdout format raw local0 info
+
+defaults
+    mode http
+    log global
+    option dontlognull
+    timeout connect 1s
+    timeout client 60s
+    timeout http-request 10s
+    # The ALB's idle timeout is 60 s; the app keeps idle connections 75 s (never the first to close)
+    timeout http-keep-alive 60s
+    timeout server 15s
+    timeout queue 5s
+    # The target group's health check timeout (terraform/modules/alb: 2 s). Readiness probes
+    # PostgreSQL and Redis before answering, so it is slow (~1 s) while one of them is down.
+    timeout check 2s
+
+frontend alb
+    bind 127.0.0.1:$ALB_PORT
+    # Append the client's address to X-Forwarded-For as the ALB does (one trusted hop); a
+    # client-written X-Forwarded-For stays to the left, where the app never trusts it.
+    option forwardfor
+    http-request set-header X-Forwarded-Proto http
+    http-request set-header X-Forwarded-Port %[dst_port]
+    # Only safe methods are replayed after the request reached a server (empty response, response
+    # timeout). POST, PUT and DELETE are retried by HAProxy only when the connection failed, i.e.
+    # the request was never sent; beyond that the client retries them with its Idempotency-Key.
+    http-request disable-l7-retry unless METH_GET || METH_HEAD
+    http-request capture req.hdr(X-Request-Id) len 64
+    # request-id accept-time backend server TR Tw Tc Tr Ta status termination-state retries method uri
+    log-format "%[capture.req.hdr(0)] %Ts.%ms %b %s %TR %Tw %Tc %Tr %Ta %ST %tsc %rc %HM %HU"
+    default_backend app
+
+backend app
+    balance roundrobin
+    # ~ target group health check on the readiness endpoint, every second, 2 to fail, 2 to pass
+    option httpchk
+    http-check send meth GET uri /health/ready ver HTTP/1.1 hdr Host conduit-cluster
+    http-check expect status 200
+    default-server inter 1s fastinter 1s downinter 1s fall 2 rise 2
+    retries 2
+    option redispatch 1
+    retry-on conn-failure empty-response response-timeout
+$servers
+EOF
+  haproxy -c -q -f "$CLUSTER_DIR/conf/haproxy-alb.cfg" || cdie "haproxy-alb.cfg does not parse"
+}
+start_alb() { # starts the ALB stand-in from conf/haproxy-alb.cfg and records its pid
+  setsid haproxy -db -f "$CLUSTER_DIR/conf/haproxy-alb.cfg" </dev/null >>"$CLUSTER_DIR/logs/haproxy-alb.log" 2>&1 &
+  pid_set haproxy-alb $!
+}
+
+# ---------------------------------------------------------------------------------------------
+# The CPU-busy mode (docs/cluster.md): busy loops at a low priority share the cores with the
+# cluster for the whole drill (from the warm-up to the end of the load), as a machine shared with
+# builds does. Each ends by itself after 600 s at the latest; burn_stop (and the drills' cleanup)
+# end them by pid. cpu_busy_settings reads DRILL_CPU_BUSY, DRILL_CPU_BURNERS, DRILL_CPU_NICE.
+cpu_busy_settings() {
+  cpu_busy=${DRILL_CPU_BUSY:-1}
+  cpu_burners=${DRILL_CPU_BURNERS:-$(nproc)}
+  cpu_nice=${DRILL_CPU_NICE:-10}
+  [[ "$cpu_busy" == 0 || "$cpu_busy" == 1 ]] || cdie "DRILL_CPU_BUSY must be 0 or 1"
+  if (( cpu_busy == 1 )); then
+    conditions="CPU busy: $cpu_burners busy loops at nice $cpu_nice on $(nproc) cores"
+  else
+    conditions="CPU not made busy (DRILL_CPU_BUSY=0)"
+  fi
+  burn_pids=()
+}
+burn_start() {
+  (( cpu_busy == 1 )) || return 0
+  local i
+  for i in $(seq 1 "$cpu_burners"); do
+    nice -n "$cpu_nice" python3 -c 'import sys, time
+end = time.monotonic() + float(sys.argv[1])
+while time.monotonic() < end:
+    pass' 600 conduit-cpu-burn </dev/null >/dev/null 2>&1 &
+    burn_pids+=("$!")
+    pid_set "cpu-burn-$i" "$!"
+  done
+}
+burn_stop() {
+  local i
+  for i in "${!burn_pids[@]}"; do
+    stop_pid "${burn_pids[$i]}" TERM 5 conduit-cpu-burn
+    pid_del "cpu-burn-$((i + 1))"
+  done
+  burn_pids=()
+}
+
 write_secret() { # name value: replaces run/secrets/<name> at once, as the boot step replaces
   # /etc/conduit/secrets/<name> on an instance (a new file renamed over the old one)
   local f="$CLUSTER_DIR/run/secrets/$1"
@@ -338,4 +551,21 @@ event() { # label...: appends "<epoch> <label>" to logs/events.log (the drills' 
 event_at() { # epoch label...: the same, for a moment measured by the caller
   local at=$1; shift
   printf '%s %s\n' "$at" "$*" >>"$CLUSTER_DIR/logs/events.log"
+}
+
+# Stops the load driver started by a drill (its pid in $load_pid): the stop file in its log dir,
+# the CPU burners off, then up to 180 s for it to read every write back before it is stopped.
+load_stop_and_verify() { # load log dir
+  local dir=$1 deadline
+  touch "$dir/stop"
+  burn_stop
+  deadline=$(( $(date +%s) + 180 ))
+  while kill -0 "$load_pid" 2>/dev/null && (( $(date +%s) < deadline )); do sleep 0.5; done
+  if kill -0 "$load_pid" 2>/dev/null; then
+    clog "the load driver did not finish its verification within 180 s; stopping it"
+    stop_pid "$load_pid" TERM 10 load.py
+  fi
+  wait "$load_pid" 2>/dev/null || true
+  pid_del load; load_pid=''
+  tail -n 1 "$dir/load.log" >&2
 }

@@ -147,8 +147,10 @@ def carried_out(payload):
 class Verification:
     """What the read-back found: per kind of write, how many were checked, lost and duplicated."""
 
-    def __init__(self, client):
+    def __init__(self, client, acked_at=None, token_at=None):
         self.client = client
+        self.acked_at = acked_at or {}  # "kind what" -> epoch of the acknowledgment (Driver.stamp)
+        self.token_at = token_at or {}  # token -> epoch its registration or login was acknowledged
         self.checked = Counter()
         self.lost, self.duplicated, self.sessions_lost, self.unverifiable = [], [], [], []
         self.sessions = 0
@@ -176,7 +178,7 @@ class Verification:
             return
         self.checked[kind] += 1
         if lost:
-            self.lost.append(dict(kind=kind, what=what, **details))
+            self.lost.append(dict(kind=kind, what=what, acked_at=self.acked_at.get("%s %s" % (kind, what)), **details))
         if dup:
             self.duplicated.append(dict(kind=kind, what=what, **details))
 
@@ -224,11 +226,19 @@ class Driver:
         self.ack_deletes = set()    # slugs
         self.unk_deletes = set()
         self.anomalies = []         # retries answered as if the first attempt had not run, etc.
+        self.acked_at = {}          # "kind what" -> when it was acknowledged (what: as verify names it)
+        self.token_at = {}          # token -> when the registration or login that made it was acknowledged
         self.late = []              # writes given up on, for --late-retry
         self.outcomes = Counter()   # (op, outcome)
         self.rng = random.Random(args.seed)
 
     # ------------------------------------------------------------------ helpers
+    def stamp(self, kind, what):
+        """Records when a write was acknowledged: a region drill tells a write lost with the replica's
+        lag (acknowledged just before the loss) from one lost otherwise."""
+        with self.lock:
+            self.acked_at["%s %s" % (kind, what)] = time.time()
+
     def next_id(self):
         with self.lock:
             self.seq += 1
@@ -294,6 +304,8 @@ class Driver:
             with self.lock:
                 self.users[name] = {"tokens": [payload["user"]["token"]], "worker": worker}
                 self.ack_registrations.add(name)
+                self.token_at[payload["user"]["token"]] = time.time()
+            self.stamp("registration", name)
             return name
         if outcome == "unknown":
             with self.lock:
@@ -312,6 +324,7 @@ class Driver:
             with self.lock:
                 u = self.users.setdefault(name, {"tokens": [], "worker": worker})
                 u["tokens"].append(payload["user"]["token"])
+                self.token_at[payload["user"]["token"]] = time.time()
             return True
         return False
 
@@ -332,6 +345,7 @@ class Driver:
                 self.ack_articles[title] = {"slug": slug, "author": name, "ephemeral": ephemeral, "deleted": False}
                 if not ephemeral:
                     self.public.append(slug)
+            self.stamp("article", title)
             return slug
 
         outcome, st, payload = self.write(client, "create_article", "POST", "/api/articles", "POST /api/articles",
@@ -409,6 +423,7 @@ class Driver:
                 with self.lock:
                     self.unk_comments.pop(text, None)
                     self.ack_comments[text] = {"slug": slug, "id": payload["comment"]["id"]}
+                self.stamp("comment", text)
 
             outcome, st, payload = self.write(client, "comment", "POST", "/api/articles/%s/comments" % slug,
                                               "POST /api/articles/{slug}/comments", {"comment": {"body": text}},
@@ -429,6 +444,7 @@ class Driver:
             if outcome == "ack":
                 with self.lock:
                     self.ack_favorites.add((name, slug))
+                self.stamp("favorite", "%s %s" % (name, slug))
         elif kind == "follow":
             other = self.pick_user(rng, other_than=name)
             if not other:
@@ -438,6 +454,7 @@ class Driver:
             if outcome == "ack":
                 with self.lock:
                     self.ack_follows.add((name, other))
+                self.stamp("follow", "%s->%s" % (name, other))
         elif kind == "update_bio":
             bio = "%s bio %d of %s" % (self.prefix, self.next_id(), name)
             with self.lock:
@@ -448,6 +465,7 @@ class Driver:
                 if outcome == "ack":
                     self.bio_ack[name] = bio
                     self.bio_after[name] = []
+                    self.acked_at["bio " + name] = time.time()
                 elif outcome == "rejected":
                     self.bio_after[name].remove(bio)
         elif kind == "delete_article":
@@ -461,6 +479,7 @@ class Driver:
             with self.lock:
                 if outcome == "ack":
                     self.ack_deletes.add(slug)
+                    self.acked_at["delete " + slug] = time.time()
                 elif outcome == "unknown" or (outcome == "rejected" and st == 404):
                     self.unk_deletes.add(slug)
         elif kind == "login":
@@ -478,14 +497,17 @@ class Driver:
         (3, "update_bio", True), (3, "delete_article", True), (2, "login", True), (1, "register", True),
     ]
 
-    def worker(self, i, start_gate):
+    def worker(self, i, start_gate, reader=False):
+        """One client: a user's reads and writes one at a time (a write being retried holds it), or,
+        with reader, only reads (a visitor who never writes: reads go on while writers retry)."""
         rng = random.Random(self.args.seed * 1000 + i)
         client = Client(self.host, self.port, self.args.timeout, self.recorder, "load", self.args.keepalive)
         start_gate.wait()
         interval = self.args.workers / float(self.args.rate)
         nxt = time.monotonic() + rng.random() * interval
         own_ephemeral = {}
-        weights = [w for w, _, _ in self.MIX]
+        mix = [m for m in self.MIX if not (reader and m[2])]
+        weights = [w for w, _, _ in mix]
         while not self.stop.is_set():
             now = time.monotonic()
             if nxt > now:
@@ -496,12 +518,13 @@ class Driver:
             if self.stop.is_set():
                 break
             with self.lock:
-                mine = [n for n, u in self.users.items() if u["worker"] == i]
+                mine = [n for n, u in self.users.items() if u["worker"] == i or reader]
             if not mine:
-                self.register(client, i, rng)
+                if not reader:
+                    self.register(client, i, rng)
                 continue
             name = rng.choice(mine)
-            _, kind, is_write = rng.choices(self.MIX, weights=weights)[0]
+            _, kind, is_write = rng.choices(mix, weights=weights)[0]
             try:
                 if is_write:
                     self.op_write(client, kind, name, rng, i, own_ephemeral)
@@ -538,7 +561,8 @@ class Driver:
     def verify(self):
         """Reads every write back through the API: each acknowledged one must be there exactly once,
         each unacknowledged one at most once. Checked per kind of write (KINDS)."""
-        v = Verification(Client(self.host, self.port, self.args.timeout, self.recorder, "verify"))
+        v = Verification(Client(self.host, self.port, self.args.timeout, self.recorder, "verify"), self.acked_at,
+                         self.token_at)
         self.verify_users(v)
         tokens = {name: v.any_token(self.users[name]["tokens"]) for name in self.users}
         self.verify_articles(v, tokens)
@@ -562,7 +586,8 @@ class Driver:
                 st, payload = v.get("/api/user", t)
                 v.checked["session"] += 1
                 if st == 401:
-                    v.sessions_lost.append({"user": name, "status": st, "body": json.dumps(payload)[:200]})
+                    v.sessions_lost.append({"user": name, "status": st, "body": json.dumps(payload)[:200],
+                                            "acked_at": self.token_at.get(t)})
                 elif st != 200:
                     v.unverifiable.append({"what": "session of " + name, "status": st})
         v.sessions = sum(len(u["tokens"]) for u in self.users.values())
@@ -678,6 +703,45 @@ class Driver:
             v.check("bio", st, name, lost=found != bio and found not in self.bio_after[name], expected=bio,
                     found=found)
 
+    # ------------------------------------------------------------------ the ledger
+    LEDGER_SETS = ("ack_favorites", "tried_favorites", "ack_follows", "ack_registrations", "unk_registrations",
+                   "ack_deletes", "unk_deletes")
+    LEDGER_DICTS = ("users", "ack_articles", "unk_articles", "ack_comments", "unk_comments", "bio_ack", "bio_after",
+                    "acked_at", "token_at")
+
+    def dump_ledger(self, path):
+        """Every write tried and acknowledged, with the tokens: --verify-ledger reads it all back later,
+        against another URL (the region drill: on region A after the failback)."""
+        with self.lock:
+            ledger = {"prefix": self.prefix}
+            ledger.update({k: sorted(list(x) if isinstance(x, tuple) else x for x in getattr(self, k))
+                           for k in self.LEDGER_SETS})
+            ledger.update({k: dict(getattr(self, k)) for k in self.LEDGER_DICTS})
+        with open(path + ".tmp", "w") as f:
+            json.dump(ledger, f)
+        os.replace(path + ".tmp", path)
+
+    def load_ledger(self, path):
+        with open(path) as f:
+            ledger = json.load(f)
+        self.prefix = ledger["prefix"]
+        for k in self.LEDGER_SETS:
+            setattr(self, k, {tuple(x) if isinstance(x, list) else x for x in ledger[k]})
+        for k in self.LEDGER_DICTS:
+            getattr(self, k).update(ledger[k])
+
+    def verify_ledger(self):
+        """--verify-ledger: no load, only the read-back of a ledger dumped by an earlier run."""
+        a = self.args
+        os.makedirs(a.out, exist_ok=True)
+        self.load_ledger(a.verify_ledger)
+        t_begin = time.time()
+        print("load: verifying the %d acknowledged writes of %s against %s" % (self.acked_writes(), a.verify_ledger,
+                                                                               a.url), file=sys.stderr, flush=True)
+        verification = self.verify()
+        self.write_out(t_begin, t_begin, time.time(), verification, t_begin)
+        return 0
+
     # ------------------------------------------------------------------ run
     def acked_writes(self):
         return (len(self.ack_articles) + len(self.ack_comments) + len(self.ack_favorites) + len(self.ack_follows)
@@ -701,6 +765,8 @@ class Driver:
               (n, t_ready - t_begin, a.workers, a.rate), file=sys.stderr, flush=True)
         gate = threading.Event()
         threads = [threading.Thread(target=self.worker, args=(i, gate), daemon=True) for i in range(a.workers)]
+        threads += [threading.Thread(target=self.worker, args=(a.workers + i, gate, True), daemon=True)
+                    for i in range(a.readers)]
         for t in threads:
             t.start()
         gate.set()
@@ -725,6 +791,8 @@ class Driver:
                 if st in w["ok"]:
                     w["apply"](payload)
         t_end = time.time()
+        if a.ledger:
+            self.dump_ledger(a.ledger)
         print("load: stopped; verifying %d acknowledged writes" % self.acked_writes(), file=sys.stderr, flush=True)
         verification = self.verify()
         self.write_out(t_begin, t_stop, t_end, verification, t_ready)
@@ -784,6 +852,8 @@ def main():
     p.add_argument("--url", default="http://127.0.0.1:18080", help="the load balancer")
     p.add_argument("--duration", type=float, default=60, help="longest run in seconds (after setup)")
     p.add_argument("--workers", type=int, default=12, help="concurrent clients (threads)")
+    p.add_argument("--readers", type=int, default=0,
+                   help="more clients that only read, each at a worker's pace (a write retried holds a worker)")
     p.add_argument("--users", type=int, default=24, help="users registered before the load starts")
     p.add_argument("--rate", type=float, default=80, help="target requests per second (all workers)")
     p.add_argument("--timeout", type=float, default=10, help="client timeout per request, seconds")
@@ -800,6 +870,9 @@ def main():
     p.add_argument("--out", required=True, help="directory for requests.jsonl and result.json")
     p.add_argument("--ready-file", default="", help="written once the users are registered")
     p.add_argument("--stop-file", default="", help="the load stops when this file appears")
+    p.add_argument("--ledger", default="", help="after the load, write every write tried and acknowledged here")
+    p.add_argument("--verify-ledger", default="",
+                   help="no load: read back the writes of a --ledger file from --url (e.g. another region)")
     args = p.parse_args()
     d = Driver(args)
 
@@ -807,7 +880,7 @@ def main():
         d.stop.set()
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, on_term)
-    sys.exit(d.run())
+    sys.exit(d.verify_ledger() if args.verify_ledger else d.run())
 
 
 if __name__ == "__main__":

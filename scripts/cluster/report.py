@@ -6,6 +6,10 @@ instance's JSON log lines with the same request id). Exit status 1 when a criter
 standard library only.
 
     report.py --drill a --title "..." --load DIR --cluster-dir DIR [--summary FILE] [--conditions TEXT]
+
+Drill f (scripts/cluster/region-drill.sh) also reads the failback's load, the read-back on region A,
+the drill's measurements and the replication lag samples (--failback-load, --on-a, --facts, --lag)
+and the Route 53 stand-in's log (--haproxy-log).
 """
 
 import argparse
@@ -53,7 +57,8 @@ def load_haproxy(path, rids):
 
 def app_lines(cluster_dir, rid, limit=6):
     found = []
-    for path in sorted(glob.glob(os.path.join(cluster_dir, "logs", "app-*.log"))):
+    for path in sorted(glob.glob(os.path.join(cluster_dir, "logs", "app-*.log"))
+                       + glob.glob(os.path.join(cluster_dir, "*", "logs", "app-*.log"))):
         for line in open(path, errors="replace"):
             if rid in line:
                 found.append(os.path.basename(path) + ": " + line.strip()[:600])
@@ -114,7 +119,7 @@ class Report:
         faults = [e for e in self.events if e[1] == "fault"]
         self.fault = faults[0] if faults else None
         self.t_fault = faults[0][0] if faults else self.result["t_ready"] or self.result["t_begin"]
-        self.haproxy = load_haproxy(os.path.join(a.cluster_dir, "logs", "haproxy-alb.log"),
+        self.haproxy = load_haproxy(a.haproxy_log or os.path.join(a.cluster_dir, "logs", "haproxy-alb.log"),
                                     {r["rid"] for r in self.traffic})
         self.errors = [r for r in self.traffic if is_error(r)]
         self.errors_after = [r for r in self.errors if end(r) >= self.t_fault]
@@ -124,6 +129,7 @@ class Report:
         self.criteria = []  # (ok, text, evidence records)
         self.judged = []    # (metric, value): the numbers the criteria judge, as table rows
         self.summary = {}   # drill-specific columns of the summary table
+        self.notes = []     # drill-specific lines printed after the criteria
 
     def event_time(self, name):
         found = [e[0] for e in self.events if e[1] == name]
@@ -316,6 +322,184 @@ class Report:
             self.judged.append((text, str(n)))
             self.crit(n > 0, "%s after the rotation: %d" % (text, n))
 
+    # ------------------------------------------------------------------ drill f: two regions
+    def drill_f(self):
+        """Region A lost: B serves reads soon, takes writes soon after the failover command, and has
+        every acknowledged write and session but those the replication lag at the loss explains;
+        after the failback A has everything again and leads."""
+        a, t = self.a, self.t_fault
+        facts = {}
+        for line in open(a.facts):
+            f = json.loads(line)
+            facts[f["name"]] = f["value"]
+        lag = [json.loads(line) for line in open(a.lag)] if os.path.exists(a.lag) else []
+        t_down = self.event_time("down")
+        t_failover = self.event_time("failover")
+        served_b = lambda r: self.haproxy.get(r["rid"], {}).get("backend") == "region_b"
+
+        # Reads and writes through the Route 53 stand-in
+        reads = sorted((r for r in self.traffic if r["m"] == "GET" and r["st"] in OK and r["t"] >= t and served_b(r)),
+                       key=end)
+        first_read = end(reads[0]) - t if reads else None
+        writes = sorted((r for r in self.traffic if r["m"] != "GET" and r["st"] in OK and t_failover is not None
+                         and r["t"] >= t_failover and served_b(r)), key=end)
+        first_write = end(writes[0]) - t_failover if writes else None
+        refused = [r for r in self.traffic if r["m"] != "GET" and t_failover is not None and t <= r["t"] < t_failover
+                   and not r.get("err") and r["st"] == 503 and served_b(r)]
+        read_only = sum(1 for r in refused if "read-only" in (r.get("body") or "") and r.get("ra"))
+
+        # Replication lag: sampled every 0.2 s before the loss, and exactly at the loss
+        before = [s for s in lag if s["t"] <= t and "a_lsn" in s and "b_replay" in s]
+        during = [s for s in before if s["t"] >= (self.result.get("t_ready") or 0)]
+        last = before[-1] if before else {}
+        b_recv, b_redis = facts.get("b_received"), facts.get("b_redis_offset")
+        caught_pg = max((s["t"] for s in lag if s["t"] <= t and "a_lsn" in s and b_recv is not None
+                         and s["a_lsn"] <= b_recv), default=None)
+        caught_redis = max((s["t"] for s in lag if s["t"] <= t and "a_redis" in s and b_redis is not None
+                            and s["a_redis"] <= b_redis), default=None)
+        unrep = facts.get("unreplicated") or {}
+        commits = [c for c in unrep.get("commits", []) if c <= t + 1]
+        pg_lag_s = None if caught_pg is None else max(0.0, t - caught_pg)
+        redis_lag_s = None if caught_redis is None else max(0.0, t - caught_redis)
+
+        # What B lacks
+        v = self.v
+        lost, slost = v.get("lost", []), v.get("sessions_lost", [])
+        # Lost with the lag: acknowledged after B's last complete copy of A and before the failover
+        # command (until then B refused writes, so A acknowledged it, up to the moment its processes
+        # were gone: SIGKILL to many processes on a busy machine is not one instant)
+        until = t_failover if t_failover is not None else t
+        in_window = lambda x, since: x.get("acked_at") is not None and since is not None and since < x["acked_at"] <= until
+        unexplained = [x for x in lost if not in_window(x, caught_pg)]
+        s_unexplained = [x for x in slost if not in_window(x, caught_redis)]
+        acked = lambda xs: "" if not xs else " (acknowledged at %s after the loss)" % ", ".join(
+            "?" if x.get("acked_at") is None else "%+.3f s" % (x["acked_at"] - t) for x in xs[:5])
+
+        # The failback: the second load, and the first load's writes read back on A
+        fb = json.load(open(os.path.join(a.failback_load, "result.json"))) \
+            if os.path.exists(os.path.join(a.failback_load, "result.json")) else {}
+        on_a = json.load(open(os.path.join(a.on_a, "result.json"))) \
+            if os.path.exists(os.path.join(a.on_a, "result.json")) else {}
+        fbv, av = fb.get("verification") or {}, on_a.get("verification") or {}
+        key = lambda x: (x.get("kind"), x.get("what"))
+        lost_at_failover = {key(x) for x in lost}
+        new_lost_a = [x for x in av.get("lost", []) if key(x) not in lost_at_failover]
+        s_lost_b = {(x.get("user"), x.get("acked_at")) for x in slost}
+        new_slost_a = [x for x in av.get("sessions_lost", []) if (x.get("user"), x.get("acked_at")) not in s_lost_b]
+        fb_records = [json.loads(line) for line in open(os.path.join(a.failback_load, "requests.jsonl"))] \
+            if os.path.exists(os.path.join(a.failback_load, "requests.jsonl")) else []
+        fb_log = load_haproxy(a.haproxy_log, {r["rid"] for r in fb_records})
+        fb_verify = [r for r in fb_records if r["ph"] == "verify"]
+        fb_verify_a = sum(1 for r in fb_verify if fb_log.get(r["rid"], {}).get("backend") == "region_a")
+        t_freeze = self.event_time("freeze")
+        fb_traffic = [r for r in fb_records if r["ph"] in ("setup", "load")]
+        fb_failed = [r for r in fb_traffic if is_error(r)]
+        fb_after = [r for r in fb_traffic if t_freeze is not None and r["t"] >= t_freeze]
+        fb_first_write_a = min((end(r) for r in fb_after if r["m"] != "GET" and r["st"] in OK
+                                and fb_log.get(r["rid"], {}).get("backend") == "region_a"), default=None)
+        fb_bad = [r for r in fb_failed if not (r["st"] == 503 and r.get("ra"))]
+
+        def since(x, t0):
+            return "-" if x is None or t0 is None else "%+.1f s" % (x - t0)
+
+        kinds = lambda ver: " ".join("%s %d" % (k, ver.get("by_kind", {}).get(k, {}).get("checked", 0)) for k in KINDS)
+        self.judged += [
+            ("Route 53 stand-in: region A marked down (after the loss)", since(t_down, t)),
+            ("first read served by region B through the stand-in (after the loss)",
+             "-" if first_read is None else "%+.1f s (%d reads served by B)" % (first_read, len(reads))),
+            ("failover command (after the loss)", since(t_failover, t)),
+            ("writes refused by region B before the failover: 503 read-only with Retry-After / all",
+             "%d / %d" % (read_only, len(refused))),
+            ("first write acknowledged after the failover command",
+             "-" if first_write is None else "%+.1f s (%d writes acknowledged by B)" % (first_write, len(writes))),
+            ("PostgreSQL lag under load before the loss, sampled every 0.2 s: last sample / max (bytes, replay_lag)",
+             "%s B, %s s (%.2f s before the loss) / %s B, %s s (%d samples)" % (
+                 last.get("pg_bytes", "-"), "-" if last.get("replay_lag_s") is None else "%.3f" % last["replay_lag_s"],
+                 t - last["t"] if last else 0, max((s["pg_bytes"] for s in during), default="-"),
+                 "%.3f" % max((s.get("replay_lag_s") or 0 for s in during), default=0), len(during))),
+            ("PostgreSQL lag at the loss: A's WAL region B never received (pg_waldump of A's files)",
+             "%s bytes, %d commits%s; region B had all of A's WAL as of %s" % (
+                 unrep.get("bytes", "?"), len(commits),
+                 " (committed at %s after the SIGKILLs were sent)" % ", ".join("%+.3f s" % (c - t) for c in commits[:5])
+                 if commits else "",
+                 "-" if pg_lag_s is None else "%.2f s before the loss" % pg_lag_s)),
+            ("Redis lag at the loss: replica's offset behind the last sample / caught up as of",
+             "%s bytes / %s" % ("-" if b_redis is None or last.get("a_redis") is None
+                                else max(0, last["a_redis"] - b_redis),
+                                "-" if redis_lag_s is None else "%.2f s before the loss" % redis_lag_s)),
+            ("acknowledged writes lost on B: total / acknowledged by A after B's last complete copy",
+             "%d / %d%s" % (len(lost), len(lost) - len(unexplained), acked(lost))),
+            ("sessions lost on B: total / created on A after B's last complete copy",
+             "%d / %d of %s%s" % (len(slost), len(slost) - len(s_unexplained), v.get("sessions"), acked(slost))),
+            ("failback: freeze in B -> A promoted -> stand-in on A -> B a replica of A",
+             "%s -> %s -> %s -> %s (from the freeze)" % (
+                 "0.0 s", since(self.event_time("promoted-home"), t_freeze), since(self.event_time("routed-home"),
+                                                                                   t_freeze),
+                 since(self.event_time("standby-again"), t_freeze))),
+            ("failback load: requests / failed (503 with Retry-After / other) / first write on A after the freeze",
+             "%d / %d (%d / %d) / %s" % (len(fb_traffic), len(fb_failed), len(fb_failed) - len(fb_bad), len(fb_bad),
+                                         since(fb_first_write_a, t_freeze))),
+            ("on A after the failback: failover load's writes read back, by kind", kinds(av) if av else "-"),
+            ("on A after the failback: failback load's writes read back, by kind", kinds(fbv) if fbv else "-"),
+            ("on A: lost (of them, lost at the failover already) / duplicated / sessions lost",
+             "%d (%d) / %d / %d of %s; failback load: %d / %d / %d of %s" % (
+                 len(av.get("lost", [])), len(av.get("lost", [])) - len(new_lost_a), len(av.get("duplicated", [])),
+                 len(av.get("sessions_lost", [])), av.get("sessions"), len(fbv.get("lost", [])),
+                 len(fbv.get("duplicated", [])), len(fbv.get("sessions_lost", [])), fbv.get("sessions"))),
+            ("who leads: A PostgreSQL in recovery / Redis role; B in recovery / Redis role; stand-in on A",
+             "%s / %s; %s / %s; %s" % (facts.get("a_in_recovery"), facts.get("a_redis_role"),
+                                       facts.get("b_in_recovery"), facts.get("b_redis_role"), facts.get("route53_a"))),
+        ]
+        self.summary["last_failure"] = "-"
+
+        self.crit(not self.errors_before, "no failed request before the loss (%d)" % len(self.errors_before),
+                  self.errors_before)
+        self.crit(first_read is not None and first_read <= a.reads_within,
+                  "reads served by region B within %.0f s of the loss (first at %s)" % (
+                      a.reads_within, "never" if first_read is None else "%+.1f s" % first_read))
+        self.crit(first_write is not None and first_write <= a.writes_within,
+                  "writes accepted within %.0f s of the failover command (first acknowledged at %s)" % (
+                      a.writes_within, "never" if first_write is None else "%+.1f s" % first_write))
+        self.crit(not unexplained and len(lost) <= len(commits),
+                  "acknowledged writes lost on B (%d) no more than the lag at the loss explains: %d commits of A "
+                  "never reached B, and every lost write acknowledged by A after B's last complete copy (%s); %d not"
+                  % (len(lost), len(commits), "-" if pg_lag_s is None else "%.2f s before the loss" % pg_lag_s,
+                     len(unexplained)))
+        self.crit(not v.get("duplicated"), "zero writes duplicated on B (%d)" % len(v.get("duplicated", [])))
+        self.crit(not s_unexplained, "zero sessions lost on B but those created on A after B's last complete copy "
+                  "(the Redis lag at the loss, %s): %d of %s lost, %d of them older or newer" % (
+                      "-" if redis_lag_s is None else "%.2f s" % redis_lag_s, len(slost), v.get("sessions"),
+                      len(s_unexplained)))
+        unchecked = [k for k in KINDS if not v.get("by_kind", {}).get(k, {}).get("checked")]
+        self.crit(v and not unchecked, "every kind of write read back on B: %s" % (
+            "unchecked: " + ", ".join(unchecked) if unchecked else "all checked"))
+        self.crit(v and not v.get("unverifiable"), "everything acknowledged could be read back on B (%d reads failed)"
+                  % len(v.get("unverifiable", [])))
+        fb_unchecked = [k for k in KINDS if not fbv.get("by_kind", {}).get(k, {}).get("checked")]
+        self.crit(av and fbv and not new_lost_a and not av.get("duplicated") and not new_slost_a
+                  and not av.get("unverifiable") and not fbv.get("lost") and not fbv.get("duplicated")
+                  and not fbv.get("sessions_lost") and not fbv.get("unverifiable") and not fb_unchecked,
+                  "after the failback nothing lost on A: of the failover load %d more writes lost, %d duplicated, "
+                  "%d more sessions lost, %d reads failed; of the failback load %d lost, %d duplicated, %d sessions "
+                  "lost, %d reads failed%s" % (
+                      len(new_lost_a), len(av.get("duplicated", [])), len(new_slost_a),
+                      len(av.get("unverifiable", [])), len(fbv.get("lost", [])), len(fbv.get("duplicated", [])),
+                      len(fbv.get("sessions_lost", [])), len(fbv.get("unverifiable", [])),
+                      "; unchecked kinds: " + ", ".join(fb_unchecked) if fb_unchecked else ""))
+        self.crit(fb_verify and fb_verify_a == len(fb_verify), "the failback load's read-back served by region A "
+                  "through the stand-in (%d of %d requests)" % (fb_verify_a, len(fb_verify)))
+        self.crit(facts.get("a_in_recovery") == "f" and facts.get("a_redis_role") == "master"
+                  and facts.get("route53_a") == "UP" and facts.get("a_streams_to_b") is True
+                  and facts.get("b_in_recovery") == "t" and facts.get("b_redis_role") == "slave"
+                  and facts.get("b_redis_follows_a") is True,
+                  "region A primary again (PostgreSQL not in recovery, Redis master, the stand-in routes to it) "
+                  "and region B its standby (PostgreSQL streaming from A, Redis replica of A)")
+        for name, items in (("lost on B", unexplained), ("sessions lost on B", s_unexplained),
+                            ("lost on A after the failback", new_lost_a + fbv.get("lost", [])),
+                            ("sessions lost on A after the failback", new_slost_a + fbv.get("sessions_lost", []))):
+            for it in items[:5]:
+                self.notes.append("   %s: %s" % (name, json.dumps(it)))
+
     # ------------------------------------------------------------------ common
     def writes(self):
         v = self.v
@@ -402,13 +586,20 @@ class Report:
         for name, items in (("lost", lost), ("duplicated", dup), ("sessions lost", slost), ("unverifiable", unver)):
             for it in items[:5]:
                 out.append("   %s: %s" % (name, json.dumps(it)))
+        out.extend(self.notes)
         return "\n".join(out)
 
     def run(self):
         d = self.a.drill
         {"a": self.drill_a, "b": self.drill_b, "c1": self.drill_c, "c2": self.drill_c, "d": self.drill_d,
-         "e": self.drill_e}[d]()
-        lost, dup, slost, unver, by_kind = self.writes()
+         "e": self.drill_e, "f": self.drill_f}[d]()
+        if d == "f":  # its own criteria on what was lost: the replication lag at the loss may explain some
+            v = self.v
+            lost, dup, slost, unver = v.get("lost", []), v.get("duplicated", []), v.get("sessions_lost", []), \
+                v.get("unverifiable", [])
+            by_kind = v.get("by_kind", {})
+        else:
+            lost, dup, slost, unver, by_kind = self.writes()
         rows = self.rows(lost, dup, slost, by_kind)
         print(self.render(rows, lost, dup, slost, unver))
         passed = all(ok for ok, _, _ in self.criteria)
@@ -427,7 +618,7 @@ class Report:
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--drill", required=True, choices=("a", "b", "c1", "c2", "d", "e"))
+    p.add_argument("--drill", required=True, choices=("a", "b", "c1", "c2", "d", "e", "f"))
     p.add_argument("--title", required=True)
     p.add_argument("--load", required=True, help="the load driver's --out directory")
     p.add_argument("--cluster-dir", required=True)
@@ -443,6 +634,14 @@ def main():
     p.add_argument("--rotation-window", type=float, default=5.0,
                    help="drill e: failures only this many s after a secret changed on its server")
     p.add_argument("--answer-within", type=float, default=1.0, help="drill d: answers while PostgreSQL is down (s)")
+    p.add_argument("--haproxy-log", default="", help="the HAProxy log with the load's requests (default: the ALB's)")
+    p.add_argument("--failback-load", default="", help="drill f: the failback load's --out directory")
+    p.add_argument("--on-a", default="", help="drill f: the --verify-ledger output of the failover load on region A")
+    p.add_argument("--facts", default="", help="drill f: the drill's measurements (facts.jsonl)")
+    p.add_argument("--lag", default="", help="drill f: lag.py's samples")
+    p.add_argument("--reads-within", type=float, default=15.0, help="drill f: reads served by B this many s after the loss")
+    p.add_argument("--writes-within", type=float, default=60.0,
+                   help="drill f: writes accepted this many s after the failover command")
     a = p.parse_args()
     if not os.path.exists(os.path.join(a.load, "result.json")):
         print("\n== drill %s: %s\n   FAIL  the load driver wrote no result (see %s/load.log)"

@@ -113,32 +113,8 @@ write_secret redis_password "$REDIS_PASSWORD"
 # ---------------------------------------------------------------------------------------------
 # PostgreSQL
 clog "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (as $PG_OS_USER)"
-pgdata="$CLUSTER_DIR/data/pgdata"
-mkdir -p "$pgdata" "$CLUSTER_DIR/run/pg"
-printf '%s\n' "$DB_PASSWORD" >"$CLUSTER_DIR/run/pgpass"
-as_pg=()
-if [[ $EUID -eq 0 ]]; then
-  chown "$PG_OS_USER:" "$pgdata" "$CLUSTER_DIR/run/pg" "$CLUSTER_DIR/run/pgpass"
-  as_pg=(setpriv "--reuid=$PG_OS_USER" "--regid=$(id -g "$PG_OS_USER")" --init-groups)
-fi
-chmod 700 "$pgdata"
-(cd "$CLUSTER_DIR" && timeout 120 "${as_pg[@]}" env LC_ALL=C.UTF-8 "$PG_BIN/initdb" -D "$pgdata" -U postgres \
-  -E UTF8 --locale=C.UTF-8 --auth-local=trust --auth-host=scram-sha-256 --pwfile="$CLUSTER_DIR/run/pgpass" \
-  --no-sync >"$CLUSTER_DIR/logs/initdb.log" 2>&1) || { cat "$CLUSTER_DIR/logs/initdb.log" >&2; cdie "initdb failed"; }
-rm -f "$CLUSTER_DIR/run/pgpass"
-cat >>"$pgdata/postgresql.conf" <<EOF
-
-# --- scripts/cluster/start.sh: three instances with 10 connections each, on a small machine
-listen_addresses = '127.0.0.1'
-port = $PG_PORT
-unix_socket_directories = '$CLUSTER_DIR/run/pg'
-max_connections = 100
-shared_buffers = 256MB
-fsync = on
-synchronous_commit = on
-log_line_prefix = '%m [%p] %q%u@%d '
-log_min_duration_statement = 1000
-EOF
+init_postgres
+write_postgres_conf
 start_postgres
 "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$CLUSTER_DIR/run/pg" -p "$PG_PORT" -U postgres -d postgres <<SQL
 create role conduit login password '$DB_PASSWORD';
@@ -148,35 +124,8 @@ SQL
 # ---------------------------------------------------------------------------------------------
 # Redis primary and replica; HAProxy TCP endpoint that follows role:master
 clog "Redis $(redis-server --version | sed -E 's/.* v=([^ ]+).*/\1/'): primary 127.0.0.1:${REDIS_PORTS[1]}, replica ${REDIS_PORTS[2]}"
-for n in 1 2; do
-  mkdir -p "$CLUSTER_DIR/data/redis-$n"
-  cat >"$CLUSTER_DIR/conf/redis-$n.conf" <<EOF
-# scripts/cluster/start.sh: node $n (started as $([[ $n == 1 ]] && echo primary || echo replica))
-bind 127.0.0.1
-port ${REDIS_PORTS[$n]}
-protected-mode yes
-daemonize no
-dir $CLUSTER_DIR/data/redis-$n
-logfile $CLUSTER_DIR/logs/redis-$n.log
-# The app's AUTH token (the default user), as ElastiCache's; drill e rotates it
-requirepass $REDIS_PASSWORD
-# Users of their own, so that rotating the app's token touches nobody else: the operator (rcli),
-# the endpoint's health check and the replication link
-user admin on >$REDIS_ADMIN_PASSWORD ~* &* +@all
-user healthcheck on >$REDIS_CHECK_PASSWORD -@all +ping +info
-user replicator on >$REDIS_REPL_PASSWORD -@all +psync +replconf +ping
-masteruser replicator
-masterauth $REDIS_REPL_PASSWORD
-# Acknowledged writes (sessions, idempotency records) survive a restart of a node
-appendonly yes
-appendfsync everysec
-save ""
-replica-read-only yes
-repl-diskless-sync yes
-repl-diskless-sync-delay 0
-EOF
-  chmod 600 "$CLUSTER_DIR/conf/redis-$n.conf"
-done
+write_redis_conf 1 primary
+write_redis_conf 2 replica
 echo "replicaof 127.0.0.1 ${REDIS_PORTS[1]}" >>"$CLUSTER_DIR/conf/redis-2.conf"
 start_redis 1
 start_redis 2
@@ -229,52 +178,9 @@ clog "Redis primary endpoint (HAProxy TCP, role:master check) on 127.0.0.1:$REDI
 
 # ---------------------------------------------------------------------------------------------
 # The instances: one launcher, so that drills restart an instance with exactly these settings.
-unlimited=1000000000/1m
-{
-  echo "# scripts/cluster/start.sh: the settings of every instance; CONDUIT_* of the caller last"
-  declare -A settings=(
-    [CONDUIT_DB_URL]="jdbc:postgresql://127.0.0.1:$PG_PORT/conduit"
-    [CONDUIT_DB_USER]=conduit
-    # The secrets as files, re-read every second, as on an instance (/etc/conduit/secrets)
-    [CONDUIT_DB_PASSWORD_FILE]="$CLUSTER_DIR/run/secrets/db_password"
-    [CONDUIT_DB_POOL_SIZE]=10
-    [CONDUIT_REDIS_URL]="redis://127.0.0.1:$REDIS_ENDPOINT_PORT"
-    [CONDUIT_REDIS_PASSWORD_FILE]="$CLUSTER_DIR/run/secrets/redis_password"
-    [CONDUIT_TRUSTED_PROXY_HOPS]=1
-    [CONDUIT_SHUTDOWN_DRAIN]=3s
-    [CONDUIT_SHUTDOWN_TIMEOUT]=10s
-    [CONDUIT_LOG_FORMAT]=json
-    # Relaxed, not off: the limiter's Redis script still runs on every request, but the load
-    # driver (every client is 127.0.0.1 behind the proxy) is never throttled.
-    [CONDUIT_RATE_LIMIT_ANONYMOUS]=$unlimited
-    [CONDUIT_RATE_LIMIT_USER]=$unlimited
-    [CONDUIT_RATE_LIMIT_LOGIN_PER_ADDRESS]=$unlimited
-    [CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT]=$unlimited
-    [CONDUIT_RATE_LIMIT_LOGIN_PER_ACCOUNT_AND_ADDRESS]=$unlimited
-    [CONDUIT_RATE_LIMIT_REGISTRATION_PER_ADDRESS]=$unlimited
-  )
-  for k in $(printf '%s\n' "${!settings[@]}" | sort); do printf 'export %s=%q\n' "$k" "${settings[$k]}"; done
-  for k in $(compgen -e | grep '^CONDUIT_' | sort); do
-    case "$k" in CONDUIT_HTTP_PORT|CONDUIT_ADMIN_PORT) continue ;; esac
-    printf 'export %s=%q  # from the caller\n' "$k" "${!k}"
-  done
-} >"$CLUSTER_DIR/conf/instance.env"
-chmod 600 "$CLUSTER_DIR/conf/instance.env"
+write_instance_launcher "$REDIS_ENDPOINT_PORT" "$java_opts"
 overrides=$(grep -c 'from the caller' "$CLUSTER_DIR/conf/instance.env" || true)
 (( overrides > 0 )) && clog "instance settings from the caller: $(grep 'from the caller' "$CLUSTER_DIR/conf/instance.env" | sed -E 's/^export ([A-Z_]+)=([^ ]*).*/\1=\2/' | grep -v PASSWORD | tr '\n' ' ')"
-
-cat >"$CLUSTER_DIR/bin/instance" <<EOF
-#!/usr/bin/env bash
-# scripts/cluster/start.sh: runs instance N (1..$INSTANCES) in the foreground, production mode.
-set -euo pipefail
-n=\${1:?instance number}
-http_ports=(${APP_PORTS[*]@Q})
-admin_ports=(${ADMIN_PORTS[*]@Q})
-source $(printf '%q' "$CLUSTER_DIR/conf/instance.env")
-export CONDUIT_HTTP_PORT=\${http_ports[\$n]} CONDUIT_ADMIN_PORT=\${admin_ports[\$n]}
-exec $(printf '%q' "$JAVA_HOME/bin/java") $java_opts -Dconduit.instance=app-\$n -jar $(printf '%q' "$CLUSTER_DIR/conduit.jar")
-EOF
-chmod 700 "$CLUSTER_DIR/bin/instance"
 
 clog "starting $INSTANCES instances of conduit.jar ($(sha256sum "$CLUSTER_DIR/conduit.jar" | cut -c1-12)); $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1)"
 for n in $(seq 1 "$INSTANCES"); do start_instance "$n"; done
@@ -283,62 +189,8 @@ clog "instances ready on 127.0.0.1:${APP_PORTS[*]:1} (admin ${ADMIN_PORTS[*]:1})
 
 # ---------------------------------------------------------------------------------------------
 # The ALB stand-in
-servers=''
-for n in $(seq 1 "$INSTANCES"); do servers+="    server app$n 127.0.0.1:${APP_PORTS[$n]} check"$'\n'; done
-cat >"$CLUSTER_DIR/conf/haproxy-alb.cfg" <<EOF
-# scripts/cluster/start.sh: the ALB + target group stand-in (see docs/cluster.md).
-global
-    maxconn 4096
-    # The runtime API: "set server app/app2 state drain|maint|ready" ~ target (de)registration
-    stats socket $CLUSTER_DIR/run/haproxy-alb.sock mode 600 level admin
-    log stdout format raw local0 info
-
-defaults
-    mode http
-    log global
-    option dontlognull
-    timeout connect 1s
-    timeout client 60s
-    timeout http-request 10s
-    # The ALB's idle timeout is 60 s; the app keeps idle connections 75 s (never the first to close)
-    timeout http-keep-alive 60s
-    timeout server 15s
-    timeout queue 5s
-    # The target group's health check timeout (terraform/modules/alb: 2 s). Readiness probes
-    # PostgreSQL and Redis before answering, so it is slow (~1 s) while one of them is down.
-    timeout check 2s
-
-frontend alb
-    bind 127.0.0.1:$ALB_PORT
-    # Append the client's address to X-Forwarded-For as the ALB does (one trusted hop); a
-    # client-written X-Forwarded-For stays to the left, where the app never trusts it.
-    option forwardfor
-    http-request set-header X-Forwarded-Proto http
-    http-request set-header X-Forwarded-Port %[dst_port]
-    # Only safe methods are replayed after the request reached a server (empty response, response
-    # timeout). POST, PUT and DELETE are retried by HAProxy only when the connection failed, i.e.
-    # the request was never sent; beyond that the client retries them with its Idempotency-Key.
-    http-request disable-l7-retry unless METH_GET || METH_HEAD
-    http-request capture req.hdr(X-Request-Id) len 64
-    # request-id accept-time backend server TR Tw Tc Tr Ta status termination-state retries method uri
-    log-format "%[capture.req.hdr(0)] %Ts.%ms %b %s %TR %Tw %Tc %Tr %Ta %ST %tsc %rc %HM %HU"
-    default_backend app
-
-backend app
-    balance roundrobin
-    # ~ target group health check on the readiness endpoint, every second, 2 to fail, 2 to pass
-    option httpchk
-    http-check send meth GET uri /health/ready ver HTTP/1.1 hdr Host conduit-cluster
-    http-check expect status 200
-    default-server inter 1s fastinter 1s downinter 1s fall 2 rise 2
-    retries 2
-    option redispatch 1
-    retry-on conn-failure empty-response response-timeout
-$servers
-EOF
-haproxy -c -q -f "$CLUSTER_DIR/conf/haproxy-alb.cfg" || cdie "haproxy-alb.cfg does not parse"
-setsid haproxy -db -f "$CLUSTER_DIR/conf/haproxy-alb.cfg" </dev/null >>"$CLUSTER_DIR/logs/haproxy-alb.log" 2>&1 &
-pid_set haproxy-alb $!
+write_alb_cfg
+start_alb
 for n in $(seq 1 "$INSTANCES"); do
   wait_for 20 ha_is "$ALB_SOCK" app "app$n" UP || cdie "HAProxy did not see app$n UP within 20 s"
 done
