@@ -24,6 +24,13 @@ source "amazon-ebs" "conduit" {
   ami_description = "Conduit ${var.app_version} (${var.git_sha}) on Debian 12"
   ami_users       = var.ami_users
 
+  # Copies of the finished image in other regions (production's standby region): the manifest's
+  # artifact_id then lists "<region>:<ami>" for each, and scripts/release passes the standby
+  # region's id as standby_ami_id. Encrypted snapshots are re-encrypted there with the region's
+  # default EBS key unless region_kms_key_ids names one.
+  ami_regions        = var.ami_regions
+  region_kms_key_ids = var.region_kms_key_ids
+
   # Newest official Debian 12 image, published by Debian's AWS account.
   source_ami_filter {
     filters = {

@@ -94,3 +94,15 @@ variable "ami_users" {
   description = "Other AWS account ids allowed to launch the AMI (e.g. a production account)."
   default     = []
 }
+
+variable "ami_regions" {
+  type        = list(string)
+  description = "Other regions the AMI is copied to: production's standby_region (terraform/envs/production/terraform.tfvars), next to the default build region. [] builds an image production cannot deploy."
+  default     = ["eu-central-1"]
+}
+
+variable "region_kms_key_ids" {
+  type        = map(string)
+  description = "KMS key per copy region for the copied snapshots (empty: each region's default EBS key)."
+  default     = {}
+}

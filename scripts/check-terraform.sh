@@ -15,6 +15,9 @@
 #   6. (after 5) scripts/config-path-test.sh on each plan: the planned SSM parameters and
 #      secrets through the real boot step into the real conduit.jar behind HAProxy; every
 #      variable the README calls required is set, rate limits are per client address
+#   8. (after 7) terraform/policy/test_region.py: scripts/region (failover, failback, fence,
+#      status) against fakes of terraform and the aws CLI, and its layout against the
+#      production plan's output region_failover
 #   7. (after 6) terraform/policy/test_release.py: scripts/release against fakes
 #      of terraform and the aws CLI (deploy, automatic rollback, apply, rollback)
 #   5. once that passes, the negative self-test terraform/policy/mutate_plan.py:
@@ -217,14 +220,25 @@ for env_dir in "$tree"/envs/*/; do
   : >"$work/fake.log"
   # Override files merge into the copied configuration only: local state
   # instead of S3, fake keys, every used AWS API on the loopback stand-in.
-  cat >"$env_dir/zz_offline_plan_override.tf" <<EOF
+  # The standby region's provider (envs with provider "aws" { alias = "standby" }) gets the
+  # same offline settings: override blocks merge by name and alias.
+  aliases=("")
+  if grep -qsE '^[[:space:]]*alias[[:space:]]*=[[:space:]]*"standby"' "$env_dir"/*.tf; then
+    aliases+=("standby")
+  fi
+  {
+    cat <<EOF
 terraform {
   backend "local" {
     path = "offline.tfstate"
   }
 }
+EOF
+    for alias in "${aliases[@]}"; do
+      cat <<EOF
 
 provider "aws" {
+$([[ -n "$alias" ]] && echo "  alias                       = \"$alias\"")
   access_key                  = "AKIAOFFLINECHECK0000"
   secret_key                  = "offline-check-not-a-secret"
   skip_credentials_validation = true
@@ -242,6 +256,7 @@ provider "aws" {
     kms            = "$endpoint"
     logs           = "$endpoint"
     rds            = "$endpoint"
+    route53        = "$endpoint"
     s3             = "$endpoint"
     secretsmanager = "$endpoint"
     sns            = "$endpoint"
@@ -251,6 +266,8 @@ provider "aws" {
   }
 }
 EOF
+    done
+  } >"$env_dir/zz_offline_plan_override.tf"
   # What an operator keeps in the git-ignored account.auto.tfvars, and the AMI id that
   # scripts/release passes from the Packer manifest (never committed).
   cat >"$env_dir/zz_offline_plan.auto.tfvars" <<EOF
@@ -259,6 +276,17 @@ alarm_emails    = ["oncall@example.org"]
 ami_id          = "ami-0fa4e0ff1ce0ff1ce"
 app_version     = "1.0.0"
 EOF
+  # An environment with a standby region: its certificate (ACM is regional), the DNS zone of the
+  # failover records, and the AMI's copy in that region (scripts/release, from the manifest).
+  if grep -qs 'variable "standby_region"' "$env_dir/variables.tf"; then
+    standby_region=$(sed -n 's/^standby_region *= *"\([a-z0-9-]*\)".*/\1/p' "$env_dir/terraform.tfvars")
+    cat >>"$env_dir/zz_offline_plan.auto.tfvars" <<EOF
+standby_certificate_arn = "arn:aws:acm:${standby_region}:210987654321:certificate/4a7d2e3f-9b5c-4d6e-8f0a-1b2c3d4e5f60"
+standby_ami_id          = "ami-0de5a1b2c3d4e5f60"
+dns_zone_id             = "Z0OFFLINEPLAN00000001"
+dns_record_name         = "api.conduit.example.org"
+EOF
+  fi
   plan_ok=true
   (
     cd "$env_dir"
@@ -343,6 +371,21 @@ failed=$((failed + $(grep -c '^FAIL ' "$work/logs/release.log" || true)))
 if [[ $release_rc -ne 0 ]] && ! grep -q '^FAIL ' "$work/logs/release.log"; then
   fail "release tooling test ran"
   tail -n 20 "$work/logs/release.log" | sed 's/^/    /'
+fi
+# ------------------------------------------------------- region tooling ----
+# scripts/region (failover / failback / fence / status) against fakes of terraform and aws; the
+# layout it reads is checked against production's planned output region_failover.
+if python3 "$repo_root/terraform/policy/test_region.py" "$plan_dir/production.json" >"$work/logs/region.log" 2>&1; then
+  region_rc=0
+else
+  region_rc=$?
+fi
+grep -E '^(PASS|FAIL) ' "$work/logs/region.log" || true
+passed=$((passed + $(grep -c '^PASS ' "$work/logs/region.log" || true)))
+failed=$((failed + $(grep -c '^FAIL ' "$work/logs/region.log" || true)))
+if [[ $region_rc -ne 0 ]] && ! grep -q '^FAIL ' "$work/logs/region.log"; then
+  fail "region tooling test ran"
+  tail -n 20 "$work/logs/region.log" | sed 's/^/    /'
 fi
 
 elapsed=$((SECONDS - start_seconds))

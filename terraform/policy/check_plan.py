@@ -40,6 +40,8 @@ HEALTH_HEALTHY = (2, 5)
 DRAIN_SECONDS = 10  # CONDUIT_SHUTDOWN_DRAIN: a draining target must leave rotation within it
 DEREGISTRATION_DELAY = (15, 60)
 MIN_ROTATION_DAYS = 30
+# The only function allowed to rotate the master secret (and so to reach the database besides the app).
+ROTATION_APPLICATION = "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationSingleUser"
 
 
 class Plan:
@@ -168,6 +170,37 @@ class Plan:
             return set()
         return self.resolve_expr(path, expr, cfg)
 
+    # ----------------------------------------------------------- regions --
+    def variable(self, name):
+        return ((self.doc.get("variables") or {}).get(name) or {}).get("value")
+
+    def region_of(self, rc):
+        """Region of a planned resource: its provider configuration's region (a constant or a root
+        variable such as var.standby_region), resolved with the plan's variable values."""
+        cfg = self._resource_config(self._path_of(rc), rc["type"], rc["name"]) or {}
+        key = cfg.get("provider_config_key", "aws")
+        provider = (self.doc["configuration"].get("provider_config") or {}).get(key) or {}
+        expr = (provider.get("expressions") or {}).get("region") or {}
+        if "constant_value" in expr:
+            return expr["constant_value"]
+        refs = [r for r in expr.get("references", []) if r.startswith("var.")]
+        return self.variable(refs[0].split(".")[1]) if refs else None
+
+    def resolved(self, rc, attr, rtype):
+        """Planned instances of type rtype that attribute attr of rc comes from."""
+        out = []
+        for o in sorted(self.origins(rc, attr)):
+            out += [x for x in self.instances(o) if x["type"] == rtype]
+        return out
+
+    def resolved_expr(self, rc, rtype, *attrs):
+        """Like resolved() for a nested attribute (alias.name): instances of rtype it comes from."""
+        expr = self.attr_expr(rc, *attrs)
+        out = []
+        for o in sorted(self.resolve_expr(self._path_of(rc), expr) if expr else set()):
+            out += [x for x in self.instances(o) if x["type"] == rtype]
+        return out
+
     def attr_expr(self, rc, *attrs):
         path = self._path_of(rc)
         cfg = self._resource_config(path, rc["type"], rc["name"])
@@ -202,6 +235,111 @@ def covers(rule, port):
         return False
     return lo <= port <= hi
 
+FAILOVER_PATHS = {"PRIMARY": "/health/region?writable=true", "SECONDARY": "/health/region"}
+FAILOVER_INTERVAL = 10
+FAILOVER_THRESHOLD = 3
+MAX_REPLICA_LAG_ALARM = 60  # seconds: docs/operations.md promises an RPO of at most a minute
+
+
+def standby_standby_checks(plan, c, A, standby, primary_region, replicas, rgs, asgs, is_secondary):
+    """The standby region: replica, Redis secondary, warm ASG, Route 53 failover pair."""
+    # Cross-region read replica: encrypted with a key of its region, source in the other region.
+    c.check("standby: a cross-region read replica of the database is planned", bool(replicas), "no replica")
+    for db in replicas:
+        name = A(db).get("identifier")
+        sources = plan.resolved(db, "replicate_source_db", "aws_db_instance")
+        src_regions = {plan.region_of(x) for x in sources}
+        region = plan.region_of(db)
+        c.check(f"standby: replica {name} in a different region ({region}) than its source ({', '.join(sorted(map(str, src_regions)))})",
+                bool(sources) and region == standby and None not in src_regions and region not in src_regions,
+                f"replicate_source_db resolves to {[x['address'] for x in sources]}")
+        keys = plan.resolved(db, "kms_key_id", "aws_kms_key")
+        known_key = A(db).get("kms_key_id")
+        key_ok = (all(plan.region_of(k) == region for k in keys) and bool(keys)) or \
+            (isinstance(known_key, str) and known_key.split(":")[3:4] == [region])
+        c.check(f"standby: replica {name} encrypted with a KMS key of its region",
+                A(db).get("storage_encrypted") is True and key_ok,
+                f"storage_encrypted={A(db).get('storage_encrypted')}, kms_key_id from {[k['address'] for k in keys] or known_key}")
+        lag_alarms = [A(al) for al in plan.of_type("aws_cloudwatch_metric_alarm")
+                      if A(al).get("namespace") == "AWS/RDS" and A(al).get("metric_name") == "ReplicaLag"
+                      and (A(al).get("dimensions") or {}).get("DBInstanceIdentifier") == name]
+        c.check(f"standby: replica {name} has a ReplicaLag alarm at <= {MAX_REPLICA_LAG_ALARM} s (the RPO)",
+                bool(lag_alarms) and all(isinstance(al.get("threshold"), (int, float))
+                                         and al["threshold"] <= MAX_REPLICA_LAG_ALARM for al in lag_alarms),
+                f"ReplicaLag alarms on {name}: {[(al.get('alarm_name'), al.get('threshold')) for al in lag_alarms]}")
+
+    # Global Datastore: the secondary is in the standby region, its primary in the other one.
+    secondaries = [r for r in rgs if is_secondary(r)]
+    gds_ok, why = bool(secondaries), "no replication group joins a Global Datastore"
+    for rg in secondaries:
+        prims = []
+        for gds in plan.resolved(rg, "global_replication_group_id", "aws_elasticache_global_replication_group"):
+            prims += plan.resolved(gds, "primary_replication_group_id", "aws_elasticache_replication_group")
+        azs = A(rg).get("preferred_cache_cluster_azs") or []
+        if not prims or plan.region_of(rg) != standby or any(plan.region_of(p) == standby for p in prims) \
+                or not azs or not all(str(az).startswith(standby) for az in azs):
+            gds_ok = False
+            why = (f"{rg['address']} in {plan.region_of(rg)} (AZs {azs}), datastore primary "
+                   f"{[(p['address'], plan.region_of(p)) for p in prims]}")
+    c.check(f"standby: the Global Datastore's secondary is in the standby region ({standby})", gds_ok, why)
+
+    # Warm standby ASG: min >= 2 over >= 2 subnets in distinct AZs of the standby region.
+    standby_asgs = [a for a in asgs if plan.region_of(a) == standby]
+    for a in standby_asgs or [None]:
+        if a is None:
+            c.check("standby: an Auto Scaling group in the standby region", False, "none planned")
+            continue
+        subnets, unresolved = [], []
+        for o in plan.origins(a, "vpc_zone_identifier"):
+            if o.startswith(("unresolved:", "rootvar:")):
+                unresolved.append(o)
+            subnets += [sn for sn in plan.instances(o) if sn["type"] == "aws_subnet"]
+        azs = {A(sn).get("availability_zone") for sn in subnets}
+        c.check(f"standby: ASG {A(a).get('name')} min_size >= 2 over >= 2 subnets in distinct AZs of {standby}",
+                (A(a).get("min_size") or 0) >= 2 and not unresolved and len(subnets) >= 2 and len(azs) >= 2
+                and all(str(z).startswith(standby) for z in azs),
+                f"min_size={A(a).get('min_size')}, subnets {sorted(sn['address'] for sn in subnets)} in AZs "
+                f"{sorted(str(z) for z in azs)}, unresolved {unresolved}")
+
+    # Route 53 failover: one PRIMARY and one SECONDARY per name, aliases to two different ALBs,
+    # each with its own health check on /health/region through that ALB.
+    records = [r for r in plan.of_type("aws_route53_record") if A(r).get("failover_routing_policy")]
+    by_name = {}
+    for r in records:
+        by_name.setdefault((A(r).get("zone_id"), A(r).get("name"), A(r).get("type")), []).append(r)
+    c.check("standby: Route 53 failover records planned", bool(records), "no record with failover_routing_policy")
+    for key, group in sorted(by_name.items(), key=lambda kv: str(kv[0])):
+        types = sorted(((A(r).get("failover_routing_policy") or [{}])[0]).get("type") for r in group)
+        albs = [tuple(x["address"] for x in plan.resolved_expr(r, "aws_lb", "alias", "name")) for r in group]
+        c.check(f"standby: failover pair of {key[1]} complete (one PRIMARY, one SECONDARY, aliases to two different ALBs)",
+                types == ["PRIMARY", "SECONDARY"] and all(len(x) == 1 for x in albs) and len(set(albs)) == 2
+                and all(((A(r).get("alias") or [{}])[0]).get("evaluate_target_health") is False for r in group),
+                f"types {types}, alias targets {albs}")
+        hc_ok, why = True, ""
+        for r in group:
+            kind = ((A(r).get("failover_routing_policy") or [{}])[0]).get("type")
+            hcs = plan.resolved(r, "health_check_id", "aws_route53_health_check")
+            if len(hcs) != 1:
+                hc_ok, why = False, f"{r['address']} ({kind}): health_check_id resolves to {[h['address'] for h in hcs]}"
+                continue
+            h = A(hcs[0])
+            target = plan.resolved(hcs[0], "fqdn", "aws_lb")
+            alias = plan.resolved_expr(r, "aws_lb", "alias", "name")
+            want = FAILOVER_PATHS.get(kind)
+            if not (h.get("type") == "HTTPS" and h.get("port") == 443 and h.get("resource_path") == want
+                    and h.get("request_interval") == FAILOVER_INTERVAL and h.get("failure_threshold") == FAILOVER_THRESHOLD
+                    and target and [x["address"] for x in target] == [x["address"] for x in alias]):
+                hc_ok = False
+                why = (f"{r['address']} ({kind}): {hcs[0]['address']} type={h.get('type')} port={h.get('port')} "
+                       f"path={h.get('resource_path')!r} (want {want!r}) interval={h.get('request_interval')} "
+                       f"threshold={h.get('failure_threshold')} through {[x['address'] for x in target]} "
+                       f"(alias {[x['address'] for x in alias]})")
+        c.check(f"standby: every failover record of {key[1]} has a health check attached", all(
+            len(plan.resolved(r, "health_check_id", "aws_route53_health_check")) == 1 for r in group),
+            f"{[(r['address'], A(r).get('health_check_id')) for r in group]}")
+        c.check(f"standby: failover health checks of {key[1]} on /health/region through their region's ALB "
+                f"(PRIMARY with writable=true, HTTPS, {FAILOVER_INTERVAL} s x {FAILOVER_THRESHOLD})", hc_ok, why)
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -216,16 +354,77 @@ def main():
 
     # ---------------------------------------------------------------- RDS --
     dbs = plan.of_type("aws_db_instance")
-    c.check("rds present", len(dbs) >= 1, "no aws_db_instance planned")
+
+    def is_replica(db):
+        return bool(A(db).get("replicate_source_db") or plan.unknown(db, "replicate_source_db"))
+
+    primaries = [d for d in dbs if not is_replica(d)]
+    replicas = [d for d in dbs if is_replica(d)]
+    c.check("rds present", len(primaries) >= 1, "no primary aws_db_instance planned")
     c.check("rds multi_az", dbs and all(A(r).get("multi_az") is True for r in dbs),
             "an RDS instance is not Multi-AZ")
     c.check("rds storage encrypted", dbs and all(A(r).get("storage_encrypted") is True for r in dbs),
             "an RDS instance is not encrypted")
     c.check("rds not public", dbs and all(A(r).get("publicly_accessible") is False for r in dbs),
             "an RDS instance is publicly accessible")
-    c.check("rds master password in secrets manager",
-            dbs and all(A(r).get("manage_master_user_password") is True and not A(r).get("password") for r in dbs),
-            "master password not managed by Secrets Manager")
+    # The primary's master password: generated by Secrets Manager, given to the instance write-only
+    # (password_wo, never `password`), stored write-only in a Terraform-owned Secrets Manager secret
+    # (the same generated value, with the instance's endpoint), not manage_master_user_password
+    # (RDS creates no read replica of such a source). A read replica has no password of its own.
+    versions = plan.of_type("aws_secretsmanager_secret_version")
+
+    def generated(origins):
+        return {o for o in origins if ".aws_secretsmanager_random_password." in "." + o}
+
+    def replicas_of(db):
+        return [r for r in replicas if plan.base(db) in plan.origins(r, "replicate_source_db")]
+
+    master_secret, pw_why = {}, []  # primary base address -> its aws_secretsmanager_secret
+    for db in primaries:
+        a, name = A(db), plan.base(db)
+        pw = generated(plan.origins(db, "password_wo"))
+        if a.get("password") or plan.unknown(db, "password") or (plan.attr_expr(db, "password") or {}):
+            pw_why.append(f"{name}: plain `password` (in plan and state in clear); use password_wo")
+            continue
+        if a.get("manage_master_user_password") and replicas_of(db):
+            pw_why.append(f"{name}: manage_master_user_password with a read replica (RDS refuses to create it)")
+            continue
+        if not pw or a.get("password_wo_version") is None:
+            pw_why.append(f"{name}: password_wo not from aws_secretsmanager_random_password or no password_wo_version")
+            continue
+        mine = [v for v in versions
+                if name in plan.origins(v, "secret_string_wo") and pw & generated(plan.origins(v, "secret_string_wo"))]
+        ok = [v for v in mine if not A(v).get("secret_string") and not plan.unknown(v, "secret_string")
+              and A(v).get("secret_string_wo_version") is not None]
+        secrets = [s for v in ok for s in plan.resolved(v, "secret_id", "aws_secretsmanager_secret")]
+        if len(secrets) != 1:
+            pw_why.append(f"{name}: no single secret version holding the same generated password write-only "
+                          f"(secret_string_wo + version) with the instance's endpoint: {[v['address'] for v in mine]}")
+            continue
+        master_secret[name] = secrets[0]
+    bad_replicas = [plan.base(r) for r in replicas if A(r).get("password") or A(r).get("manage_master_user_password")
+                    or A(r).get("password_wo_version") is not None]
+    if bad_replicas:
+        pw_why.append(f"replicas with a password of their own: {bad_replicas}")
+    c.check("rds master password in secrets manager (Terraform-owned secret, write-only, no managed password with a replica)",
+            bool(primaries) and not pw_why, "; ".join(pw_why))
+    kms_bad = [(plan.base(s), A(s).get("kms_key_id")) for s in master_secret.values()
+               if A(s).get("kms_key_id") is not None and not re.match(r"arn:aws[a-z-]*:kms:", str(A(s).get("kms_key_id")))
+               and not plan.unknown(s, "kms_key_id")]
+    c.check("rds master secret KMS-encrypted (a KMS key or aws/secretsmanager)", bool(master_secret) and not kms_bad,
+            f"secrets {kms_bad or 'missing'}")
+    # Every region with a read replica of the database has a replica of its master secret: the
+    # instances there read the secret in their own region (also while the primary region is down).
+    repl_why = []
+    for db in primaries:
+        secret = master_secret.get(plan.base(db))
+        regions = {x.get("region") for x in (A(secret).get("replica") or [])} if secret else set()
+        for r in replicas_of(db):
+            if plan.region_of(r) not in regions:
+                repl_why.append(f"{plan.base(r)} in {plan.region_of(r)}: secret of {plan.base(db)} replicated to {sorted(regions)}")
+    if replicas:
+        c.check("rds master secret replicated to every replica's region", bool(master_secret) and not repl_why,
+                "; ".join(repl_why) or "no master secret")
     c.check("rds backups >= 7 days (PITR)",
             dbs and all((A(r).get("backup_retention_period") or 0) >= 7 for r in dbs), "backup retention < 7")
     c.check("rds final snapshot", dbs and all(A(r).get("skip_final_snapshot") is False for r in dbs),
@@ -252,11 +451,34 @@ def main():
             rgs and all(A(r).get("automatic_failover_enabled") is True and A(r).get("multi_az_enabled") is True
                         and (A(r).get("num_cache_clusters") or 0) >= 2 for r in rgs),
             "failover / multi-AZ / replica missing")
+    def is_secondary(rg):
+        """Joins a Global Datastore: global_replication_group_id is set in the configuration (to a
+        datastore, whose id is known only after apply), not left null (then it is only computed)."""
+        return bool(A(rg).get("global_replication_group_id")) or any(
+            not o.startswith("const:") or o != "const:null" for o in plan.origins(rg, "global_replication_group_id"))
+
+    def datastore_primaries(rg):
+        """A secondary's Global Datastore primary replication group(s), through the wiring."""
+        out = []
+        for gds in plan.resolved(rg, "global_replication_group_id", "aws_elasticache_global_replication_group"):
+            out += plan.resolved(gds, "primary_replication_group_id", "aws_elasticache_replication_group")
+        return out
+
+    def encrypted(r):
+        return (A(r).get("transit_encryption_enabled") is True and A(r).get("transit_encryption_mode") == "required"
+                and str(A(r).get("at_rest_encryption_enabled")).lower() == "true")
+
+    # A Global Datastore secondary takes its encryption from the datastore (the provider rejects
+    # the settings on it): it must not set them to anything else, and its primary must pass.
     c.check("redis tls in transit + at rest",
-            rgs and all(A(r).get("transit_encryption_enabled") is True
-                        and A(r).get("transit_encryption_mode") == "required"
-                        and str(A(r).get("at_rest_encryption_enabled")).lower() == "true" for r in rgs),
-            "transit encryption off or not \"required\" (\"preferred\" admits plaintext), or at-rest off")
+            rgs and all(encrypted(r) if not is_secondary(r) else
+                        (datastore_primaries(r) and all(encrypted(p) for p in datastore_primaries(r))
+                         and A(r).get("transit_encryption_enabled") in (None, True)
+                         and A(r).get("transit_encryption_mode") in (None, "required")
+                         and str(A(r).get("at_rest_encryption_enabled")).lower() in ("none", "true"))
+                        for r in rgs),
+            "transit encryption off or not \"required\" (\"preferred\" admits plaintext), or at-rest off"
+            " (for a Global Datastore secondary: on its primary)")
     c.check("redis auth token set",
             rgs and all(A(r).get("auth_token") or plan.unknown(r, "auth_token") for r in rgs), "no AUTH token")
 
@@ -426,12 +648,21 @@ def main():
                  if covers(a, ADMIN_PORT) and (src & roles.get("alb", set()) or open_to_world(src))]
     c.check("admin port 9090 not reachable from the ALB security group or 0.0.0.0/0", not admin_bad,
             f"rules: {admin_bad}")
+    # The database admits, besides the app, exactly the security group of its rotation function
+    # (the AWS rotation application's stack, vpcSecurityGroupIds), named in the check.
+    rotation_sgs = set()
+    for st in plan.of_type("aws_serverlessapplicationrepository_cloudformation_stack"):
+        if A(st).get("application_id") == ROTATION_APPLICATION:
+            rotation_sgs |= {o for o in plan.origins(st, "parameters")
+                             if any(x["type"] == "aws_security_group" for x in plan.instances(o))}
     for role, port in (("db", DB_PORT), ("cache", REDIS_PORT)):
+        allowed = roles.get("app", set()) | (rotation_sgs if role == "db" else set())
         rules = [(addr, src, a) for addr, targets, src, a in ingress if targets & roles.get(role, set())]
         ok = bool(rules) and all(
-            src and src <= roles.get("app", set()) and a.get("from_port") == port and a.get("to_port") == port
+            src and src <= allowed and a.get("from_port") == port and a.get("to_port") == port
             for _, src, a in rules)
-        c.check(f"{role} reachable only from the app security group on {port}", ok,
+        extra = f" (and the rotation function's: {', '.join(sorted(rotation_sgs))})" if role == "db" and rotation_sgs else ""
+        c.check(f"{role} reachable only from the app security group{extra} on {port}", ok,
                 f"rules: {[(addr, sorted(src), a.get('from_port'), a.get('to_port')) for addr, src, a in rules]}")
 
     # ------------------------------------------------- isolated data tier --
@@ -477,7 +708,7 @@ def main():
     assocs = plan.of_type("aws_wafv2_web_acl_association")
     c.check("waf web acl associated with the alb",
             bool(acls) and bool(assocs)
-            and all({plan.base(lb) for lb in lbs} <= plan.origins(x, "resource_arn") for x in assocs),
+            and all(any(plan.base(lb) in plan.origins(x, "resource_arn") for x in assocs) for lb in lbs),
             "no WAF web ACL association to the ALB (staging gets the same WAF as production)")
 
     def size_override_counts(rule):
@@ -543,8 +774,8 @@ def main():
         image = A(lt).get("image_id")
         if any(".data.aws_ami." in o or o.startswith("data.aws_ami.") for o in origins) or data_amis:
             ami_ok, ami_why = False, f"image_id comes from an AMI lookup ({sorted(origins)}): a rebuild ships silently"
-        elif origins != {"rootvar:ami_id"} or not re.fullmatch(r"ami-[0-9a-f]{8,17}", str(image)):
-            ami_ok, ami_why = False, f"image_id {image!r} must be the root variable ami_id (from the Packer manifest), got {sorted(origins)}"
+        elif origins not in ({"rootvar:ami_id"}, {"rootvar:standby_ami_id"}) or not re.fullmatch(r"ami-[0-9a-f]{8,17}", str(image)):
+            ami_ok, ami_why = False, f"image_id {image!r} must be the root variable ami_id (or standby_ami_id, its copy in the standby region; from the Packer manifest), got {sorted(origins)}"
     c.check("launch template runs an immutable AMI id passed as a variable (no lookup)", ami_ok, ami_why)
 
     # ---------------------------------------------------------- database --
@@ -559,13 +790,23 @@ def main():
             return 28  # monthly: at least four weeks apart
         return 0
 
-    master_rot = [r for r in rotations if plan.origins(r, "secret_id") & db_bases]
+    secret_bases = {plan.base(x) for x in master_secret.values()} | {x["address"] for x in master_secret.values()}
+    master_rot = [r for r in rotations if plan.origins(r, "secret_id") & (db_bases | secret_bases)]
+    rotated = set()
+    for r in master_rot:
+        rotated |= plan.origins(r, "secret_id")
     c.check("rds master secret rotation scheduled deliberately (monthly or rarer, in a window)",
-            bool(dbs) and len(master_rot) == len(dbs) and all(
+            bool(primaries) and secret_bases and all({plan.base(x), x["address"]} & rotated for x in master_secret.values())
+            and len(master_rot) == len(primaries) and all(
                 rotation_days(((A(r).get("rotation_rules") or [{}])[0]).get("schedule_expression")) >= MIN_ROTATION_DAYS - 2
                 and ((A(r).get("rotation_rules") or [{}])[0]).get("duration") for r in master_rot),
             f"rotations of the master secret: {[(A(r).get('rotation_rules') or [{}])[0] for r in master_rot]} "
-            "(none means the 7-day RDS default, which the app, reading its password at boot, does not survive)")
+            "(none: the password never rotates; a weekly one the app, reading its password at boot, does not survive)")
+    bad_fn = [r["address"] for r in master_rot
+              if not [st for st in plan.resolved(r, "rotation_lambda_arn", "aws_serverlessapplicationrepository_cloudformation_stack")
+                      if A(st).get("application_id") == ROTATION_APPLICATION]]
+    c.check("rds master secret rotated by the AWS PostgreSQL single-user rotation function",
+            bool(master_rot) and not bad_fn, f"rotations without {ROTATION_APPLICATION}: {bad_fn or 'no rotation'}")
     c.check("rds final snapshot name unique per instance (a second destroy does not collide)",
             bool(dbs) and all(plan.unknown(d, "final_snapshot_identifier")
                               or not str(A(d).get("final_snapshot_identifier") or "").endswith("-final")
@@ -587,10 +828,14 @@ def main():
     def alarm(metric, pred=lambda a: True):
         return [a for a in alarms if a.get("metric_name") == metric and pred(a)]
 
+    def in_service_alarm(asg):
+        return alarm("GroupInServiceInstances", lambda a: a.get("namespace") == "AWS/AutoScaling"
+                     and a.get("threshold") == A(asg).get("min_size") and a.get("comparison_operator") == "LessThanThreshold"
+                     and (a.get("dimensions") or {}).get("AutoScalingGroupName") in (A(asg).get("name"), None))
+
     c.check(f"alarm: in-service instances below the ASG minimum ({min_size})",
-            bool(alarm("GroupInServiceInstances", lambda a: a.get("namespace") == "AWS/AutoScaling"
-                       and a.get("threshold") == min_size and a.get("comparison_operator") == "LessThanThreshold")),
-            "no GroupInServiceInstances < min_size alarm")
+            bool(asgs) and all(in_service_alarm(x) for x in asgs),
+            f"no GroupInServiceInstances < min_size alarm for {[A(x).get('name') for x in asgs if not in_service_alarm(x)]}")
     c.check("alarm: database pool saturation (hikaricp_connections_pending)",
             bool(alarm("hikaricp_connections_pending", lambda a: a.get("namespace") == "Conduit"
                        and (a.get("dimensions") or {}).get("ClusterName") == f"conduit-{args.env}")),
@@ -643,7 +888,11 @@ def main():
                     if env_origins != {"const:" + json.dumps(args.env)} and env_origins != {"rootvar:environment"}:
                         ssm_bad.append((where, sorted(env_origins) or rexpr.get("references")))
                 if reads_secret:
-                    origins = plan.resolve_expr(path, rexpr)
+                    # Ignored: constants that name no resource (null, a module's role selector such as
+                    # "primary") and root variables that only put a region into a replica secret's ARN.
+                    origins = {o for o in plan.resolve_expr(path, rexpr)
+                               if not (o.startswith("const:") and not any(x in o for x in ("*", "arn:")))
+                               and not re.fullmatch(r"rootvar:[a-z_]*region", o)}
                     ok_types = (".aws_db_instance.", ".aws_secretsmanager_secret.")
                     if not origins or any(not any(t in "." + o for t in ok_types) for o in origins):
                         secret_bad.append((where, sorted(origins)))
@@ -651,6 +900,15 @@ def main():
             f"parameter reads beyond {own_prefix}: {ssm_bad}")
     c.check("secretsmanager:GetSecretValue scoped to the database and cache secrets", docs_seen > 0 and not secret_bad,
             f"secret reads on {secret_bad}")
+
+    # ------------------------------------------------------ standby region --
+    standby = plan.variable("standby_region")
+    primary_region = plan.variable("region")
+    if production:
+        c.check("standby region configured (production)", bool(standby) and standby != primary_region,
+                f"standby_region={standby!r}, region={primary_region!r}")
+    if standby:
+        standby_standby_checks(plan, c, A, standby, primary_region, replicas, rgs, asgs, is_secondary)
 
     if c.failed:
         print(f"policy[{args.env}]: {c.failed} check(s) failed", file=sys.stderr)

@@ -341,6 +341,109 @@ def _rotation_weekly(doc):
         first_block(after(r).get("rotation_rules"), "rotation_rules")["schedule_expression"] = "rate(7 days)"
 
 
+def primary_dbs(doc):
+    dbs = [d for d in planned(doc, "aws_db_instance")
+           if not (after(d).get("replicate_source_db") or (d["change"].get("after_unknown") or {}).get("replicate_source_db"))]
+    if not dbs:
+        raise Inapplicable("no primary aws_db_instance")
+    return dbs
+
+
+def master_secrets(doc):
+    plan = check_plan.Plan(doc)
+    out = []
+    for v in plan.of_type("aws_secretsmanager_secret_version"):
+        if any(".aws_db_instance." in "." + o for o in plan.origins(v, "secret_string_wo")):
+            out += plan.resolved(v, "secret_id", "aws_secretsmanager_secret")
+    if not out:
+        raise Inapplicable("no Terraform-owned master secret")
+    return out  # the plan's own dicts (check_plan.Plan keeps them): edits change doc
+
+
+@mutation("rds-rotation-off", r"rds master secret rotation scheduled deliberately\b",
+          "the master secret's aws_secretsmanager_secret_rotation removed (rotation off)")
+def _rotation_off(doc):
+    plan = check_plan.Plan(doc)
+    names = {x["address"] for x in master_secrets(doc)} | {plan.base(x) for x in master_secrets(doc)}
+    rots = [r for r in plan.of_type("aws_secretsmanager_secret_rotation") if plan.origins(r, "secret_id") & names]
+    if not rots:
+        raise Inapplicable("no rotation of the master secret")
+    drop = {r["address"] for r in rots}
+    doc["resource_changes"] = [rc for rc in doc["resource_changes"] if rc["address"] not in drop]
+
+
+@mutation("rds-rotation-other-function", r"rds master secret rotated by the AWS PostgreSQL single-user rotation function\b",
+          "the master secret rotated by a hand-made Lambda (rotation_lambda_arn a constant ARN)")
+def _rotation_other_fn(doc):
+    for r in planned(doc, "aws_secretsmanager_secret_rotation"):
+        arn = "arn:aws:lambda:eu-west-1:111111111111:function:my-rotation"
+        after(r)["rotation_lambda_arn"] = arn
+        (r["change"].get("after_unknown") or {}).pop("rotation_lambda_arn", None)
+        resource_config(doc, r)["expressions"]["rotation_lambda_arn"] = const(arn)
+
+
+@mutation("rds-master-password-plain", r"rds master password in secrets manager\b",
+          "the primary given a plain `password` (in plan and state) instead of password_wo")
+def _password_plain(doc):
+    for db in primary_dbs(doc):
+        after(db)["password"] = "mutation-plain-password"
+        after(db)["password_wo_version"] = None
+        cfg = resource_config(doc, db)["expressions"]
+        cfg["password"] = const("mutation-plain-password")
+        cfg.pop("password_wo", None)
+        cfg.pop("password_wo_version", None)
+
+
+@mutation("rds-managed-password-with-replica", r"rds master password in secrets manager\b",
+          "manage_master_user_password = true on the primary of a cross-region replica (RDS refuses the replica)",
+          envs=["production"])
+def _managed_with_replica(doc):
+    standby_replicas(doc)
+    for db in primary_dbs(doc):
+        after(db)["manage_master_user_password"] = True
+        after(db)["password_wo_version"] = None
+        cfg = resource_config(doc, db)["expressions"]
+        cfg["manage_master_user_password"] = const(True)
+        cfg.pop("password_wo", None)
+        cfg.pop("password_wo_version", None)
+
+
+@mutation("rds-master-secret-in-clear", r"rds master password in secrets manager\b",
+          "the master secret version with secret_string (in plan and state) instead of secret_string_wo")
+def _secret_in_clear(doc):
+    plan = check_plan.Plan(doc)
+    hit = False
+    for v in plan.of_type("aws_secretsmanager_secret_version"):
+        cfg = resource_config(doc, v)["expressions"]
+        if "secret_string_wo" in cfg:
+            cfg["secret_string"] = cfg.pop("secret_string_wo")
+            cfg.pop("secret_string_wo_version", None)
+            after(v)["secret_string"] = '{"username":"conduit","password":"mutation"}'
+            after(v)["secret_string_wo_version"] = None
+            hit = True
+    if not hit:
+        raise Inapplicable("no write-only secret version")
+
+
+@mutation("rds-master-secret-not-replicated", r"rds master secret replicated to every replica's region\b",
+          "the master secret without its replica in the standby region (the standby instances cannot read it)",
+          envs=["production"])
+def _secret_not_replicated(doc):
+    standby_replicas(doc)
+    for secret in master_secrets(doc):
+        if not after(secret).get("replica"):
+            raise Inapplicable(f"{secret['address']} has no replica")
+        after(secret)["replica"] = []
+
+
+@mutation("db-port-second-ingress", r"db reachable only from the app security group\b",
+          "a second ingress rule on 5432 into the DB security group from another security group (the DB's own)")
+def _db_second_ingress(doc):
+    template = rule_into(doc, "db", check_plan.DB_PORT)
+    add_copy(doc, template, "mutation_db_from_other_sg", {"description": "mutation second ingress"},
+             {"referenced_security_group_id": {"references": ["aws_security_group.db.id", "aws_security_group.db"]}})
+
+
 @mutation("ami-newest-with-tag", r"launch template runs an immutable AMI id\b",
           "launch template image_id = data.aws_ami.app[0].id (newest image with a tag)")
 def _ami_lookup(doc):
@@ -518,6 +621,173 @@ def _hook(doc):
         "change": {"actions": ["create"], "before": None,
                    "after": {"lifecycle_transition": "autoscaling:EC2_INSTANCE_TERMINATING", "heartbeat_timeout": 120,
                              "default_result": "CONTINUE"}, "after_unknown": {}}})
+
+
+# --------------------------------------------------- standby region --
+def standby_replicas(doc):
+    dbs = [d for d in planned(doc, "aws_db_instance")
+           if after(d).get("replicate_source_db") or (d["change"].get("after_unknown") or {}).get("replicate_source_db")]
+    if not dbs:
+        raise Inapplicable("no cross-region read replica")
+    return dbs
+
+
+@mutation("standby-replica-lag-alarm-slack", r"standby: replica .* has a ReplicaLag alarm\b",
+          "the replica's ReplicaLag alarm threshold 600 s (an RPO of ten minutes goes unpaged)", envs=["production"])
+def _replica_lag_alarm_slack(doc):
+    found = [al for al in planned(doc, "aws_cloudwatch_metric_alarm") if after(al).get("metric_name") == "ReplicaLag"]
+    if not found:
+        raise Inapplicable("no ReplicaLag alarm")
+    for al in found:
+        after(al)["threshold"] = 600
+
+
+@mutation("standby-replica-lag-alarm-missing", r"standby: replica .* has a ReplicaLag alarm\b",
+          "no ReplicaLag alarm on the replica (the alarm watches CPU instead)", envs=["production"])
+def _replica_lag_alarm_missing(doc):
+    found = [al for al in planned(doc, "aws_cloudwatch_metric_alarm") if after(al).get("metric_name") == "ReplicaLag"]
+    if not found:
+        raise Inapplicable("no ReplicaLag alarm")
+    for al in found:
+        after(al)["metric_name"] = "CPUUtilization"
+
+
+def failover_record(doc, kind):
+    for r in planned(doc, "aws_route53_record"):
+        if ((after(r).get("failover_routing_policy") or [{}])[0]).get("type") == kind:
+            return r
+    raise Inapplicable(f"no {kind} failover record")
+
+
+def health_check_of(doc, kind):
+    plan = check_plan.Plan(doc)
+    hcs = plan.resolved(failover_record(doc, kind), "health_check_id", "aws_route53_health_check")
+    if len(hcs) != 1:
+        raise Inapplicable(f"the {kind} record has no health check")
+    return next(rc for rc in doc["resource_changes"] if rc["address"] == hcs[0]["address"])
+
+
+def standby_asg(doc):
+    plan = check_plan.Plan(doc)
+    region = plan.variable("standby_region")
+    for asg in planned(doc, "aws_autoscaling_group"):
+        if region and plan.region_of(asg) == region:
+            return asg
+    raise Inapplicable("no Auto Scaling group in the standby region")
+
+
+@mutation("standby-replica-unencrypted", r"standby: replica .* encrypted with a KMS key\b",
+          "the cross-region read replica storage_encrypted = false", envs=["production"])
+def _replica_unencrypted(doc):
+    for db in standby_replicas(doc):
+        after(db)["storage_encrypted"] = False
+
+
+@mutation("standby-replica-without-regional-key", r"standby: replica .* encrypted with a KMS key of its region\b",
+          "the cross-region read replica without kms_key_id (the source's key cannot cross regions)", envs=["production"])
+def _replica_no_key(doc):
+    for db in standby_replicas(doc):
+        after(db)["kms_key_id"] = None
+        (db["change"].get("after_unknown") or {}).pop("kms_key_id", None)
+        resource_config(doc, db)["expressions"].pop("kms_key_id", None)
+
+
+@mutation("standby-replica-in-source-region", r"standby: replica .* in a different region\b",
+          "the read replica planned with the primary region's provider (same region as its source)", envs=["production"])
+def _replica_same_region(doc):
+    for db in standby_replicas(doc):
+        resource_config(doc, db)["provider_config_key"] = "aws"
+
+
+@mutation("failover-record-without-health-check", r"standby: every failover record of .* has a health check\b",
+          "the PRIMARY failover record without health_check_id", envs=["production"])
+def _record_no_hc(doc):
+    r = failover_record(doc, "PRIMARY")
+    after(r)["health_check_id"] = None
+    (r["change"].get("after_unknown") or {}).pop("health_check_id", None)
+    resource_config(doc, r)["expressions"].pop("health_check_id", None)
+
+
+@mutation("failover-secondary-missing", r"standby: failover pair of .* complete\b",
+          "no SECONDARY failover record (only the PRIMARY one)", envs=["production"])
+def _no_secondary(doc):
+    gone = failover_record(doc, "SECONDARY")["address"]
+    doc["resource_changes"] = [rc for rc in doc["resource_changes"] if rc["address"] != gone]
+
+
+@mutation("failover-two-primaries", r"standby: failover pair of .* complete\b",
+          "both failover records of the name typed PRIMARY", envs=["production"])
+def _two_primaries(doc):
+    r = failover_record(doc, "SECONDARY")
+    after(r)["failover_routing_policy"][0]["type"] = "PRIMARY"
+
+
+@mutation("failover-aliases-one-alb", r"standby: failover pair of .* complete\b",
+          "the SECONDARY record aliases the primary region's ALB too", envs=["production"])
+def _same_alb(doc):
+    primary = resource_config(doc, failover_record(doc, "PRIMARY"))["expressions"]["alias"][0]["name"]
+    resource_config(doc, failover_record(doc, "SECONDARY"))["expressions"]["alias"][0]["name"] = copy.deepcopy(primary)
+
+
+@mutation("failover-check-on-readiness", r"standby: failover health checks of .* on /health/region\b",
+          "the PRIMARY record's health check on /health/ready (fails over for one instance's reasons)", envs=["production"])
+def _hc_ready(doc):
+    after(health_check_of(doc, "PRIMARY"))["resource_path"] = "/health/ready"
+
+
+@mutation("failover-primary-check-not-writable", r"standby: failover health checks of .* on /health/region\b",
+          "the PRIMARY record's health check on /health/region without writable=true (a demoted region takes traffic back)",
+          envs=["production"])
+def _hc_not_writable(doc):
+    after(health_check_of(doc, "PRIMARY"))["resource_path"] = "/health/region"
+
+
+@mutation("failover-check-slow", r"standby: failover health checks of .* on /health/region\b",
+          "the SECONDARY record's health check every 30 s, 5 failures", envs=["production"])
+def _hc_slow(doc):
+    after(health_check_of(doc, "SECONDARY")).update(request_interval=30, failure_threshold=5)
+
+
+@mutation("failover-check-through-other-alb", r"standby: failover health checks of .* on /health/region\b",
+          "the SECONDARY record's health check probes the primary region's ALB", envs=["production"])
+def _hc_other_alb(doc):
+    primary = resource_config(doc, health_check_of(doc, "PRIMARY"))["expressions"]["fqdn"]
+    resource_config(doc, health_check_of(doc, "SECONDARY"))["expressions"]["fqdn"] = copy.deepcopy(primary)
+
+
+@mutation("standby-asg-min-1", r"standby: ASG .* min_size >= 2\b", "the standby region's ASG min_size = 1",
+          envs=["production"])
+def _standby_min_1(doc):
+    after(standby_asg(doc))["min_size"] = 1
+
+
+@mutation("standby-asg-one-az", r"standby: ASG .* over >= 2 subnets in distinct AZs\b",
+          "the standby ASG's vpc_zone_identifier = [<its subnet list>[0]] (one AZ)", envs=["production"])
+def _standby_one_az(doc):
+    asg = standby_asg(doc)
+    expr = resource_config(doc, asg)["expressions"].get("vpc_zone_identifier") or {}
+    refs = [r for r in expr.get("references", []) if "[" not in r]
+    if not refs:
+        raise Inapplicable("vpc_zone_identifier has no reference to index")
+    # the module's configuration is shared by its instances: only the standby module's copy changes
+    expr["references"] = [refs[0] + "[0]", refs[0]]
+
+
+@mutation("global-datastore-secondary-in-primary-region", r"standby: the Global Datastore's secondary is in the standby region\b",
+          "the Redis secondary planned with the primary region's provider and AZs", envs=["production"])
+def _gds_same_region(doc):
+    plan = check_plan.Plan(doc)
+    region = plan.variable("region")
+    hit = False
+    for rg in planned(doc, "aws_elasticache_replication_group"):
+        cfg = resource_config(doc, rg)
+        if plan.region_of(rg) == plan.variable("standby_region") and cfg["expressions"].get("global_replication_group_id"):
+            cfg["provider_config_key"] = "aws"
+            azs = after(rg).get("preferred_cache_cluster_azs") or []
+            after(rg)["preferred_cache_cluster_azs"] = [region + az[-1] for az in azs]
+            hit = True
+    if not hit:
+        raise Inapplicable("no Global Datastore secondary in the standby region")
 
 
 # ---------------------------------------------------------------- run --

@@ -35,6 +35,8 @@ if args and args[0] == "apply":
     v = dict(a[len("-var="):].split("=", 1) for a in args if a.startswith("-var="))
     old = world["state"].get("ami_id")
     world["state"].update(ami_id=v["ami_id"], app_version=v["app_version"], autoscaling_group_name="conduit-test-app")
+    if "standby_ami_id" in v:
+        world["state"]["standby_ami_id"] = v["standby_ami_id"]
     if old and old != v["ami_id"]:
         n = len(world["refreshes"])
         script = world["scripts"].get(v["ami_id"], [["Successful", 100]])
@@ -187,6 +189,43 @@ def main():
     manifest(bad, [{"packer_run_uuid": "u9", "artifact_id": "us-east-1:ami-0000000000000ddd4", "custom_data": {"app_version": "2.0.0"}}], "u9")
     rc, out, w = run_case(tmp, {"state": dict(running)}, ["deploy", "test", "--manifest", bad, "--yes"])
     check("a manifest without an AMI in the region is refused", rc == 1 and not applies(w), f"rc={rc}", out)
+
+    # An environment with a standby region: the build's copy there goes in as standby_ami_id.
+    os.makedirs(os.path.join(tmp, "envs", "ha"))
+    open(os.path.join(tmp, "envs", "ha", "main.tf"), "w").close()
+    with open(os.path.join(tmp, "envs", "ha", "terraform.tfvars"), "w") as fh:
+        fh.write('region = "eu-west-1"\nstandby_region = "eu-central-1"\n')
+    ha = os.path.join(tmp, "ha-manifest.json")
+    manifest(ha, [{"packer_run_uuid": "u5", "artifact_id": "eu-west-1:ami-0000000000000eee5,eu-central-1:ami-0000000000000fff6",
+                   "custom_data": {"app_version": "1.2.0"}}], "u5")
+    ha_running = dict(running, standby_ami_id="ami-0000000000000sb00")
+    rc, out, w = run_case(tmp, {"state": dict(ha_running)}, ["deploy", "ha", "--manifest", ha, "--yes"])
+    a = applies(w)
+    check("deploy with a standby region passes the AMI's copy there as standby_ami_id and records it",
+          rc == 0 and len(a) == 1 and var(a[0], "ami_id") == "ami-0000000000000eee5"
+          and var(a[0], "standby_ami_id") == "ami-0000000000000fff6"
+          and w["ssm"].get("/conduit-release/ha/current") == "ami-0000000000000eee5 1.2.0 ami-0000000000000fff6"
+          and w["ssm"].get("/conduit-release/ha/previous") == "ami-0000000000000old0 1.0.0 ami-0000000000000sb00",
+          f"rc={rc} applies={a} ssm={w['ssm']}", out)
+
+    rc, out, w = run_case(tmp, {"state": dict(ha_running)}, ["apply", "ha", "--yes"])
+    a = applies(w)
+    check("an unrelated apply with a standby region keeps both running AMIs",
+          rc == 0 and len(a) == 1 and var(a[0], "ami_id") == "ami-0000000000000old0"
+          and var(a[0], "standby_ami_id") == "ami-0000000000000sb00", f"rc={rc} applies={a}", out)
+
+    rc, out, w = run_case(tmp, {"state": dict(ha_running)}, ["deploy", "ha", "--manifest", mf, "--yes"])
+    check("a manifest without the AMI's copy in the standby region is refused", rc == 1 and not applies(w)
+          and "standby region eu-central-1" in out, f"rc={rc}", out)
+
+    rc, out, w = run_case(tmp, {"state": dict(ha_running), "ssm": {"/conduit-region/ha/serving": "standby"}},
+                          ["deploy", "ha", "--manifest", ha, "--yes"])
+    check("while the standby region serves after a failover, deploy refuses (failback first)",
+          rc == 1 and not applies(w) and "failback" in out, f"rc={rc} applies={applies(w)}", out)
+
+    rc, out, w = run_case(tmp, {"state": dict(ha_running), "ssm": {"/conduit-region/ha/serving": "primary"}},
+                          ["apply", "ha", "--yes"])
+    check("after the failback (serving = primary) apply runs again", rc == 0 and len(applies(w)) == 1, f"rc={rc}", out)
 
     print(f"release tests: {failed} failed")
     sys.exit(1 if failed else 0)

@@ -58,6 +58,12 @@ module "database" {
   max_allocated_storage     = var.db_max_allocated_storage
   backup_retention_period   = var.db_backup_retention_days
   deletion_protection       = true
+
+  # The master password's rotation Lambda runs in the private subnets (Secrets Manager VPC
+  # endpoint). The master secret is replicated to the standby region, where the read replica's
+  # instances read it (and where it stays valid after promote-read-replica).
+  rotation_subnet_ids    = module.network.private_subnet_ids
+  secret_replica_regions = [var.standby_region]
 }
 
 module "cache" {
@@ -71,6 +77,11 @@ module "cache" {
   node_type                 = var.cache_node_type
   num_cache_clusters        = var.cache_num_nodes
   snapshot_retention_limit  = 7
+
+  # Sessions survive a regional failover: this group is the primary of a Global Datastore, the
+  # standby region's group its secondary (standby.tf); the AUTH token secret is replicated there.
+  global_datastore       = true
+  secret_replica_regions = [var.standby_region]
 }
 
 module "observability" {

@@ -22,3 +22,11 @@ log_retention_days = 90
 tags = {
   CostCenter = "conduit"
 }
+
+# Standby region (standby.tf): account-specific standby_certificate_arn, dns_zone_id and
+# dns_record_name go in account.auto.tfvars; standby_ami_id comes from scripts/release.
+standby_region   = "eu-central-1"
+standby_azs      = ["eu-central-1a", "eu-central-1b", "eu-central-1c"]
+standby_vpc_cidr = "10.21.0.0/16"
+standby_min_size = 2
+standby_max_size = 12

@@ -158,3 +158,94 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+# ------------------------------------------------------- standby region ----
+
+variable "standby_region" {
+  description = "AWS region of the warm standby (a smaller ASG, a cross-region read replica, a Redis Global Datastore secondary, its own ALB). Must differ from region."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.standby_region)) && var.standby_region != var.region
+    error_message = "standby_region must be an AWS region name other than region (e.g. eu-central-1 next to eu-west-1)."
+  }
+}
+
+variable "standby_azs" {
+  description = "Three (or more) Availability Zones of the standby region."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.standby_azs) >= 3 && length(distinct(var.standby_azs)) == length(var.standby_azs) && alltrue([for az in var.standby_azs : startswith(az, var.standby_region)])
+    error_message = "standby_azs must list at least 3 distinct Availability Zones of standby_region."
+  }
+}
+
+variable "standby_vpc_cidr" {
+  description = "IPv4 CIDR block of the standby region's VPC (kept apart from vpc_cidr so the two can be peered)."
+  type        = string
+  default     = "10.21.0.0/16"
+}
+
+variable "standby_certificate_arn" {
+  description = "ACM certificate ARN for the API host name in the standby region (ACM certificates are regional). Account specific: account.auto.tfvars."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:acm:${var.standby_region}:[0-9]{12}:certificate/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.standby_certificate_arn)) && !can(regex(":111111111111:|:123456789012:|/00000000-0000-0000-0000-000000000000$", var.standby_certificate_arn))
+    error_message = "standby_certificate_arn must be the ARN of your issued ACM certificate in standby_region (arn:aws:acm:<standby_region>:<account>:certificate/<uuid>), not a placeholder."
+  }
+}
+
+variable "standby_ami_id" {
+  description = "The same image as ami_id, copied to the standby region by the Packer build (ami_regions); its id there, from the manifest. Passed by scripts/release; never committed."
+  type        = string
+
+  validation {
+    condition     = can(regex("^ami-[0-9a-f]{8,17}$", var.standby_ami_id))
+    error_message = "standby_ami_id must be an AMI id (ami-0123456789abcdef0) from the Packer manifest: scripts/release passes it."
+  }
+}
+
+variable "standby_min_size" {
+  description = "Minimum (warm) number of instances in the standby region; the failover scales it up."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.standby_min_size >= 2
+    error_message = "The standby keeps at least 2 instances (two AZs) warm."
+  }
+}
+
+variable "standby_max_size" {
+  description = "Maximum number of instances in the standby region (room to take the whole load after a failover)."
+  type        = number
+  default     = 12
+}
+
+variable "standby_db_instance_class" {
+  description = "Instance class of the standby read replica (it becomes the primary on failover: keep it the primary's size)."
+  type        = string
+  default     = "db.m7g.large"
+}
+
+variable "dns_zone_id" {
+  description = "Route 53 hosted zone ID holding the API record (account specific: account.auto.tfvars)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^Z[A-Z0-9]{1,31}$", var.dns_zone_id))
+    error_message = "dns_zone_id must be a Route 53 hosted zone ID (Z...)."
+  }
+}
+
+variable "dns_record_name" {
+  description = "Fully qualified API host name (e.g. api.example.org): a PRIMARY/SECONDARY failover pair of alias records to the two regions' ALBs. The ACM certificates must cover it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}\\.?$", var.dns_record_name))
+    error_message = "dns_record_name must be a lower-case fully qualified host name such as api.example.org."
+  }
+}

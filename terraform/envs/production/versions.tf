@@ -1,6 +1,6 @@
 terraform {
   # 1.10+ for native S3 state locking (use_lockfile); 1.9+ for cross-variable validation.
-  required_version = ">= 1.10"
+  required_version = ">= 1.11" # write-only arguments in modules/database
 
   required_providers {
     aws = {

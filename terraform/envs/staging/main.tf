@@ -62,6 +62,9 @@ module "database" {
   backup_retention_period   = var.db_backup_retention_days
   deletion_protection       = var.deletion_protection
   apply_immediately         = true
+
+  # The master password's rotation Lambda runs in the private subnets (Secrets Manager VPC endpoint).
+  rotation_subnet_ids = module.network.private_subnet_ids
 }
 
 module "cache" {

@@ -133,3 +133,55 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "global_datastore" {
+  description = "Make this replication group the primary of an ElastiCache Global Datastore (a standby region's secondary joins it). Needs a node type Global Datastore supports (not t-types)."
+  type        = bool
+  default     = false
+}
+
+variable "role" {
+  description = "primary: a replication group with its own AUTH token secret (optionally the primary of a Global Datastore, global_datastore). secondary: joins the Global Datastore global_replication_group_id as a read-only secondary; engine, version, node type and encryption come from the datastore, the AUTH token from the primary."
+  type        = string
+  default     = "primary"
+
+  validation {
+    condition     = contains(["primary", "secondary"], var.role)
+    error_message = "role must be primary or secondary."
+  }
+}
+
+variable "global_replication_group_id" {
+  description = "role = secondary: the ID of the Global Datastore to join. Must be null for a primary."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = (var.role == "secondary") == (var.global_replication_group_id != null)
+    error_message = "global_replication_group_id is required for role = secondary and must be null for role = primary."
+  }
+}
+
+variable "auth_token" {
+  description = "Secondary only: the primary's AUTH token (module output auth_token of the primary)."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "auth_token_secret_arn" {
+  description = "Secondary only: ARN of the AUTH token secret readable in this region (the replica of the primary's secret, output auth_token_secret_replica_arns)."
+  type        = string
+  default     = null
+}
+
+variable "secret_replica_regions" {
+  description = "Primary only: other regions that get a read-only replica of the AUTH token secret (the standby region)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for r in var.secret_replica_regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", r))])
+    error_message = "secret_replica_regions must be AWS region names such as eu-central-1."
+  }
+}

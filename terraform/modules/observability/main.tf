@@ -3,6 +3,10 @@ data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
 locals {
+  # The CloudWatch agent publishes the app metrics with ClusterName = conduit-<environment>, also
+  # in a standby region (whose resources are named differently).
+  metrics_cluster_name = coalesce(var.metrics_cluster_name, var.name)
+
   region     = data.aws_region.current.name
   account_id = data.aws_caller_identity.current.account_id
   actions    = [aws_sns_topic.alarms.arn]
@@ -187,7 +191,7 @@ resource "aws_cloudwatch_metric_alarm" "db_pool_saturated" {
   alarm_description   = "Threads waiting for a database connection (Hikari pending) above ${var.thresholds.db_pool_pending} for 5 minutes."
   namespace           = var.metrics_namespace
   metric_name         = "hikaricp_connections_pending"
-  dimensions          = { ClusterName = var.name }
+  dimensions          = { ClusterName = local.metrics_cluster_name }
   statistic           = "Maximum"
   period              = 60
   evaluation_periods  = 5
@@ -206,7 +210,7 @@ resource "aws_cloudwatch_metric_alarm" "outbox_age" {
   alarm_description   = "Oldest undelivered outbox event older than ${var.thresholds.outbox_age_seconds}s."
   namespace           = var.metrics_namespace
   metric_name         = "outbox_lag_seconds"
-  dimensions          = { ClusterName = var.name }
+  dimensions          = { ClusterName = local.metrics_cluster_name }
   statistic           = "Maximum"
   period              = 60
   evaluation_periods  = 5
@@ -232,6 +236,26 @@ resource "aws_cloudwatch_metric_alarm" "db_cpu" {
   evaluation_periods  = 3
   threshold           = var.thresholds.db_cpu_percent
   comparison_operator = "GreaterThanThreshold"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+  tags                = var.tags
+}
+
+# A cross-region read replica: how far it is behind its source is the data a regional failover
+# would lose (the RPO in docs/operations.md), so a lag above the threshold pages before a loss.
+resource "aws_cloudwatch_metric_alarm" "db_replica_lag" {
+  count               = var.db_replica_lag_alarm_seconds == null ? 0 : 1
+  alarm_name          = "${var.name}-db-replica-lag"
+  alarm_description   = "Read replica more than ${coalesce(var.db_replica_lag_alarm_seconds, 0)} s behind its source for 3 minutes: a regional failover now would lose that much."
+  namespace           = "AWS/RDS"
+  metric_name         = "ReplicaLag"
+  dimensions          = local.db_dims
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 3
+  threshold           = coalesce(var.db_replica_lag_alarm_seconds, 0)
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "breaching" # a replica that reports nothing is not replicating
   alarm_actions       = [aws_sns_topic.alarms.arn]
   ok_actions          = [aws_sns_topic.alarms.arn]
   tags                = var.tags

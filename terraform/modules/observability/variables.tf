@@ -87,6 +87,16 @@ variable "db_instance_identifier" {
   type        = string
 }
 
+variable "db_replica_lag_alarm_seconds" {
+  description = "For a read replica: alarm when its ReplicaLag (seconds) stays above this for 3 minutes; null (a primary) for no alarm."
+  type        = number
+  default     = null
+  validation {
+    condition     = var.db_replica_lag_alarm_seconds == null || try(var.db_replica_lag_alarm_seconds > 0 && var.db_replica_lag_alarm_seconds <= 300, false)
+    error_message = "db_replica_lag_alarm_seconds must be null or 1-300."
+  }
+}
+
 variable "db_allocated_storage_gib" {
   description = "Allocated RDS storage in GiB; the free-storage alarm fires below 10 % of it."
   type        = number
@@ -119,4 +129,10 @@ variable "tags" {
   description = "Extra tags for the resources of this module."
   type        = map(string)
   default     = {}
+}
+
+variable "metrics_cluster_name" {
+  description = "ClusterName dimension of the app metrics the CloudWatch agent publishes (conduit-<environment>); null = name. A standby region sets it to the environment's name."
+  type        = string
+  default     = null
 }

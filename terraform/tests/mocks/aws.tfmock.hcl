@@ -61,6 +61,12 @@ mock_resource "aws_db_instance" {
   }
 }
 
+mock_resource "aws_serverlessapplicationrepository_cloudformation_stack" {
+  defaults = {
+    outputs = { RotationLambdaARN = "arn:aws:lambda:eu-west-1:111111111111:function:conduit-mock-db-rotation" }
+  }
+}
+
 mock_resource "aws_secretsmanager_secret" {
   defaults = {
     arn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:conduit/mock/redis-auth-AbCdEf"
@@ -69,6 +75,7 @@ mock_resource "aws_secretsmanager_secret" {
 
 mock_resource "aws_elasticache_replication_group" {
   defaults = {
+    id                       = "conduit-mock-redis" # the global datastore validates it (starts with a letter)
     arn                      = "arn:aws:elasticache:eu-west-1:111111111111:replicationgroup:conduit-mock-redis"
     primary_endpoint_address = "master.conduit-mock-redis.abcdef.euw1.cache.amazonaws.com"
     reader_endpoint_address  = "replica.conduit-mock-redis.abcdef.euw1.cache.amazonaws.com"
@@ -144,5 +151,12 @@ mock_resource "aws_launch_template" {
     id             = "lt-0123456789abcdef0"
     arn            = "arn:aws:ec2:eu-west-1:111111111111:launch-template/lt-0123456789abcdef0"
     latest_version = 1
+  }
+}
+
+mock_resource "aws_elasticache_global_replication_group" {
+  defaults = {
+    arn                         = "arn:aws:elasticache::111111111111:globalreplicationgroup:ldgnf-conduit-mock-redis"
+    global_replication_group_id = "ldgnf-conduit-mock-redis"
   }
 }

@@ -38,15 +38,15 @@ run "failover_and_encryption" {
 
   assert {
     condition = (
-      aws_elasticache_replication_group.this.auth_token == aws_secretsmanager_secret_version.auth.secret_string &&
-      aws_secretsmanager_secret_version.auth.secret_id == aws_secretsmanager_secret.auth.id &&
+      aws_elasticache_replication_group.this.auth_token == aws_secretsmanager_secret_version.auth[0].secret_string &&
+      aws_secretsmanager_secret_version.auth[0].secret_id == aws_secretsmanager_secret.auth[0].id &&
       length(aws_elasticache_replication_group.this.auth_token) >= 16
     )
     error_message = "The AUTH token comes from the module's Secrets Manager secret."
   }
 
   assert {
-    condition     = data.aws_secretsmanager_random_password.auth.exclude_punctuation && data.aws_secretsmanager_random_password.auth.password_length == 64
+    condition     = data.aws_secretsmanager_random_password.auth[0].exclude_punctuation && data.aws_secretsmanager_random_password.auth[0].password_length == 64
     error_message = "The generated token is long and URL-safe (no punctuation)."
   }
 
@@ -105,4 +105,79 @@ run "rejects_unknown_engine" {
   }
 
   expect_failures = [var.engine]
+}
+
+run "global_datastore_primary" {
+  command = apply
+
+  variables {
+    global_datastore       = true
+    secret_replica_regions = ["eu-central-1"]
+  }
+
+  assert {
+    condition = (
+      aws_elasticache_global_replication_group.this[0].primary_replication_group_id == aws_elasticache_replication_group.this.id &&
+      output.global_replication_group_id == aws_elasticache_global_replication_group.this[0].global_replication_group_id
+    )
+    error_message = "The replication group is the primary of a Global Datastore."
+  }
+
+  assert {
+    condition = (
+      [for r in aws_secretsmanager_secret.auth[0].replica : r.region] == ["eu-central-1"] &&
+      output.auth_token_secret_replica_arns["eu-central-1"] == replace(aws_secretsmanager_secret.auth[0].arn, ":eu-west-1:", ":eu-central-1:")
+    )
+    error_message = "The AUTH token secret is replicated to the standby region, with the replica's ARN exported."
+  }
+}
+
+run "global_datastore_secondary" {
+  command   = apply
+  state_key = "standby" # its own state: nothing carried over from the primary runs
+
+  variables {
+    name                        = "conduit-test-standby"
+    azs                         = ["eu-central-1a", "eu-central-1b", "eu-central-1c"]
+    role                        = "secondary"
+    global_replication_group_id = "ldgnf-conduit-test-redis"
+    auth_token                  = "MockAuthTokenMockAuthTokenMockAuthTokenMockAuthTokenMockAuth1234"
+    auth_token_secret_arn       = "arn:aws:secretsmanager:eu-central-1:111111111111:secret:conduit/mock/redis-auth-AbCdEf"
+  }
+
+  # That the secondary sets none of what the Global Datastore decides (engine, version, node
+  # type, parameter group, encryption) is proven by this run planning at all: the provider's
+  # schema makes each of them conflict with global_replication_group_id.
+  assert {
+    condition     = aws_elasticache_replication_group.this.global_replication_group_id == "ldgnf-conduit-test-redis"
+    error_message = "The secondary joins the given Global Datastore."
+  }
+
+  assert {
+    condition = (
+      aws_elasticache_replication_group.this.automatic_failover_enabled && aws_elasticache_replication_group.this.multi_az_enabled &&
+      aws_elasticache_replication_group.this.num_cache_clusters >= 2 &&
+      length(distinct(aws_elasticache_replication_group.this.preferred_cache_cluster_azs)) == 2
+    )
+    error_message = "The secondary is Multi-AZ with automatic failover in its own region."
+  }
+
+  assert {
+    condition = (
+      length(aws_secretsmanager_secret.auth) == 0 && length(aws_elasticache_global_replication_group.this) == 0 &&
+      output.auth_token_secret_arn == "arn:aws:secretsmanager:eu-central-1:111111111111:secret:conduit/mock/redis-auth-AbCdEf" &&
+      output.is_secondary
+    )
+    error_message = "A secondary uses the primary's token (its secret's replica in this region) and creates no secret of its own."
+  }
+}
+
+run "rejects_secondary_without_datastore" {
+  command = plan
+
+  variables {
+    role = "secondary"
+  }
+
+  expect_failures = [var.global_replication_group_id]
 }
