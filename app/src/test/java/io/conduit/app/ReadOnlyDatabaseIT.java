@@ -163,6 +163,26 @@ class ReadOnlyDatabaseIT {
                             : "alter system reset default_transaction_read_only");
             statement.execute("select pg_reload_conf()");
         }
+        // pg_reload_conf() only signals the postmaster. Once a new session sees the new value the
+        // postmaster has reloaded and has already signalled every existing backend (it does both in
+        // one handler), so the app's pooled connections apply it before their next statement.
+        // Without this wait the first write could still run on a backend the signal had not reached.
+        String expected = on ? "on" : "off";
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try (var connection = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"));
+                    var statement = connection.createStatement();
+                    var rows = statement.executeQuery("show default_transaction_read_only")) {
+                rows.next();
+                if (expected.equals(rows.getString(1))) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("PostgreSQL did not reload default_transaction_read_only = " + expected);
+            }
+            Thread.onSpinWait();
+        }
     }
 
     private long count(String table) throws SQLException {
