@@ -11,6 +11,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
@@ -315,6 +316,28 @@ final class ConduitRules {
                 .as("R12 the platform kernel outside platform.http uses neither platform.http nor Javalin");
     }
 
+    /**
+     * R13 (issue 14): a JSON body is written once, as bytes, by platform.http's {@code Responses}.
+     * {@code Context.json} builds a {@code String} and encodes it again (two copies of every body
+     * and Jackson's buffers on each request), and its result cannot be read back without a copy.
+     */
+    ArchRule jsonBodiesAsBytes() {
+        DescribedPredicate<JavaMethodCall> contextJson =
+                new DescribedPredicate<>("Context.json or Context.jsonStream") {
+                    @Override
+                    public boolean test(JavaMethodCall call) {
+                        return call.getTargetOwner().isAssignableTo("io.javalin.http.Context")
+                                && (call.getName().equals("json")
+                                        || call.getName().equals("jsonStream"));
+                    }
+                };
+        return noClasses()
+                .should()
+                .callMethodWhere(contextJson)
+                .allowEmptyShould(true)
+                .as("R13 JSON bodies are sent by Responses as bytes, never by Context.json");
+    }
+
     List<ArchRule> all() {
         return List.of(
                 noCycles(),
@@ -328,7 +351,8 @@ final class ConduitRules {
                 frameworkFreeFaces(),
                 databaseCallsJoinTheRequest(),
                 domainKnowsNoHttp(),
-                kernelKnowsNoHttp());
+                kernelKnowsNoHttp(),
+                jsonBodiesAsBytes());
     }
 
     /** No class uses {@code framework} unless its name ends in one of {@code suffixes} or it sits in {@code packages}. */

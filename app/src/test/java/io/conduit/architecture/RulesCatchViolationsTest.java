@@ -109,6 +109,11 @@ class RulesCatchViolationsTest {
     }
 
     @Test
+    void r13CatchesARouteThatSendsJsonThroughAString() {
+        assertViolation(ConduitRules::jsonBodiesAsBytes, "Context.json", fixture("profiles.ProfileRoutes"));
+    }
+
+    @Test
     void aWellBehavedModulePassesEveryRule() {
         JavaClasses good = new ClassFileImporter().importClasses(IdentityModule.class, UserFacade.class);
 

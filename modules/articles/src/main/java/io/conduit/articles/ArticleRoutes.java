@@ -7,9 +7,9 @@ import io.conduit.platform.http.BodyTag;
 import io.conduit.platform.http.Caller;
 import io.conduit.platform.http.ContentCache;
 import io.conduit.platform.http.Requests;
+import io.conduit.platform.http.Responses;
 import io.conduit.platform.json.Json;
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.net.URLEncoder;
@@ -116,14 +116,13 @@ final class ArticleRoutes {
         Optional<UserId> viewer = Requests.optionalCaller(ctx).map(Caller::userId);
         ArticlePage seen = articles.present(shared.page(), viewer);
         if (seen != shared.page()) {
-            ctx.json(json.apply(seen));
+            Responses.json(ctx, json.apply(seen));
             return;
         }
         if (!loaded) {
             ctx.header("X-Cache", "hit");
         }
-        ctx.attribute(BodyTag.ATTRIBUTE, BodyTag.sending(shared.json(), shared.tag()));
-        ctx.contentType(ContentType.APPLICATION_JSON).result(shared.json());
+        Responses.kept(ctx, shared.json(), shared.tag());
     }
 
     /** A cache key naming every parameter, each value encoded so none can pass for another. */
@@ -156,13 +155,16 @@ final class ArticleRoutes {
 
     private void create(Context ctx) {
         var article = ArticleJson.newArticle(Requests.body(ctx, ArticleJson.Envelope.class));
-        ctx.status(HttpStatus.CREATED)
-                .json(ArticleJson.single(articles.create(Requests.caller(ctx).userId(), article)));
+        ctx.status(HttpStatus.CREATED);
+        Responses.json(
+                ctx, ArticleJson.single(articles.create(Requests.caller(ctx).userId(), article)));
     }
 
     private void update(Context ctx) {
         var changes = ArticleJson.changes(Requests.body(ctx, ArticleJson.Envelope.class));
-        ctx.json(ArticleJson.single(articles.update(Requests.caller(ctx).userId(), ctx.pathParam("slug"), changes)));
+        Responses.json(
+                ctx,
+                ArticleJson.single(articles.update(Requests.caller(ctx).userId(), ctx.pathParam("slug"), changes)));
     }
 
     private void delete(Context ctx) {
@@ -171,11 +173,13 @@ final class ArticleRoutes {
     }
 
     private void favorite(Context ctx, boolean favorite) {
-        ctx.json(ArticleJson.single(articles.favorite(Requests.caller(ctx).userId(), ctx.pathParam("slug"), favorite)));
+        Responses.json(
+                ctx,
+                ArticleJson.single(articles.favorite(Requests.caller(ctx).userId(), ctx.pathParam("slug"), favorite)));
     }
 
     private void tags(Context ctx) {
-        ctx.json(new ArticleJson.Tags(articles.tags()));
+        Responses.json(ctx, new ArticleJson.Tags(articles.tags()));
     }
 
     private static @Nullable String nonEmpty(@Nullable String value) {

@@ -6,10 +6,10 @@ import io.conduit.platform.http.BodyTag;
 import io.conduit.platform.http.Caller;
 import io.conduit.platform.http.ContentCache;
 import io.conduit.platform.http.Requests;
+import io.conduit.platform.http.Responses;
 import io.conduit.platform.json.Json;
 import io.conduit.profiles.ProfileView;
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.net.URLEncoder;
@@ -56,15 +56,14 @@ final class CommentRoutes {
         if (viewer.isPresent()) {
             Set<UserId> followed = comments.followedBy(viewer.get());
             if (shared.page().authors().keySet().stream().anyMatch(followed::contains)) {
-                ctx.json(CommentJson.multiple(seenBy(shared.page(), followed)));
+                Responses.json(ctx, CommentJson.multiple(seenBy(shared.page(), followed)));
                 return;
             }
         }
         if (!loads.get()) {
             ctx.header("X-Cache", "hit");
         }
-        ctx.attribute(BodyTag.ATTRIBUTE, BodyTag.sending(shared.json(), shared.tag()));
-        ctx.contentType(ContentType.APPLICATION_JSON).result(shared.json());
+        Responses.kept(ctx, shared.json(), shared.tag());
     }
 
     /** {@code page} with {@code following} set on the authors in {@code followed}. */
@@ -81,7 +80,8 @@ final class CommentRoutes {
     private void add(Context ctx) {
         String body = CommentJson.body(Requests.body(ctx, CommentJson.NewCommentRequest.class));
         var page = comments.add(Requests.caller(ctx).userId(), ctx.pathParam("slug"), body);
-        ctx.status(HttpStatus.CREATED).json(CommentJson.single(page));
+        ctx.status(HttpStatus.CREATED);
+        Responses.json(ctx, CommentJson.single(page));
     }
 
     private void delete(Context ctx) {

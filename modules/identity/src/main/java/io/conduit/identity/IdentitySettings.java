@@ -7,7 +7,7 @@ import java.time.Duration;
  *
  * @param sessionIdleTimeout a session unused for this long ends (sliding)
  * @param sessionAbsoluteLifetime a session ends this long after login, however much it is used
- * @param passwordHashConcurrency how many Argon2id hashes run at once (each takes 19 MiB)
+ * @param passwordHashConcurrency how many Argon2id hashes run at once (each takes 7 MiB)
  * @param limits the limits on login and registration requests
  */
 public record IdentitySettings(

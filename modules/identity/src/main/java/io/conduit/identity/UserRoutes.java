@@ -3,6 +3,7 @@ package io.conduit.identity;
 import io.conduit.platform.http.Access;
 import io.conduit.platform.http.Caller;
 import io.conduit.platform.http.Requests;
+import io.conduit.platform.http.Responses;
 import io.conduit.platform.http.RouteLimits;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -52,7 +53,8 @@ final class UserRoutes {
                 Objects.requireNonNullElse(input.email(), ""),
                 Objects.requireNonNullElse(input.password(), "")));
         Requests.carriesCredentials(ctx);
-        ctx.status(HttpStatus.CREATED).json(UserJson.response(created));
+        ctx.status(HttpStatus.CREATED);
+        Responses.json(ctx, UserJson.response(created));
     }
 
     private void login(Context ctx) {
@@ -60,13 +62,13 @@ final class UserRoutes {
         var user = users.login(
                 Objects.requireNonNullElse(input.email(), ""), Objects.requireNonNullElse(input.password(), ""));
         Requests.carriesCredentials(ctx);
-        ctx.json(UserJson.response(user));
+        Responses.json(ctx, UserJson.response(user));
     }
 
     /** The response hands back the token the caller sent: the domain never sees it. */
     private void current(Context ctx) {
         Caller caller = Requests.caller(ctx);
-        ctx.json(UserJson.response(new AuthenticatedUser(users.current(caller.userId()), caller.token())));
+        Responses.json(ctx, UserJson.response(new AuthenticatedUser(users.current(caller.userId()), caller.token())));
     }
 
     private void update(Context ctx) {
@@ -74,7 +76,7 @@ final class UserRoutes {
         Caller caller = Requests.caller(ctx);
         var updated = users.update(caller.userId(), SessionId.ofToken(caller.token()), changes);
         Requests.carriesCredentials(ctx);
-        ctx.json(UserJson.response(new AuthenticatedUser(updated, caller.token())));
+        Responses.json(ctx, UserJson.response(new AuthenticatedUser(updated, caller.token())));
     }
 
     private void logout(Context ctx) {

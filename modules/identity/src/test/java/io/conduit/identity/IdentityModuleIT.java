@@ -3,6 +3,7 @@ package io.conduit.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import de.mkammerer.argon2.Argon2Factory;
 import io.conduit.platform.Conflict;
 import io.conduit.platform.Unauthorized;
 import io.conduit.platform.UserId;
@@ -11,6 +12,7 @@ import io.conduit.platform.redis.KeyedCache;
 import io.conduit.testing.ModuleDatabase;
 import io.conduit.testing.ModuleRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -98,6 +100,28 @@ class IdentityModuleIT {
     }
 
     @Test
+    void aHashOfEarlierParametersIsReplacedAtTheNextLogin() {
+        String name = unique();
+        UserId id = register(name).user().id();
+        String current = storedHash(id);
+        assertThat(current).contains(PasswordHasher.PARAMETERS);
+        // what every account stored before the parameters changed: OWASP's m = 19 MiB, t = 2
+        String earlier = Argon2Factory.create(Argon2Factory.Argon2Types.ARGON2id)
+                .hash(2, 19 * 1024, 1, PASSWORD.toCharArray(), StandardCharsets.UTF_8);
+        db.jdbi()
+                .useHandle(h -> h.execute(
+                        "update identity.user_account set password_hash = ? where id = ?", earlier, id.value()));
+
+        assertThat(sessions.find(users.login(email(name), PASSWORD).token())).contains(id);
+
+        String replaced = storedHash(id);
+        assertThat(replaced).isNotEqualTo(earlier).contains(PasswordHasher.PARAMETERS);
+        assertThat(HASHER.verify(replaced, PASSWORD)).isTrue();
+        assertThat(sessions.find(users.login(email(name), PASSWORD).token())).contains(id);
+        assertThat(storedHash(id)).as("a current hash is kept as it is").isEqualTo(replaced);
+    }
+
+    @Test
     void publishesUserUpdatedOnceTheChangeIsCommitted() {
         UserId id = register(unique()).user().id();
         String renamed = unique();
@@ -156,6 +180,10 @@ class IdentityModuleIT {
     }
 
     /** The user's name as another connection reads it: only what is committed. */
+    private static String storedHash(UserId id) {
+        return db.select(String.class, "select password_hash from identity.user_account where id = ?", id.value());
+    }
+
     private static String committedUsername(UserId id) {
         return db.select(String.class, "select username from identity.user_account where id = ?", id.value());
     }

@@ -4,6 +4,7 @@ import io.conduit.platform.NotFound;
 import io.conduit.platform.http.Access;
 import io.conduit.platform.http.Caller;
 import io.conduit.platform.http.Requests;
+import io.conduit.platform.http.Responses;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
@@ -24,14 +25,16 @@ final class ProfileRoutes {
     private void get(Context ctx) {
         var viewer = Requests.optionalCaller(ctx).map(Caller::userId);
         var profile = profiles.byUsername(ctx.pathParam("username"), viewer).orElseThrow(() -> new NotFound("profile"));
-        ctx.json(ProfileJson.response(profile));
+        Responses.json(ctx, ProfileJson.response(profile));
     }
 
     private void follow(Context ctx) {
-        ctx.json(ProfileJson.response(profiles.follow(Requests.caller(ctx).userId(), ctx.pathParam("username"))));
+        Responses.json(
+                ctx, ProfileJson.response(profiles.follow(Requests.caller(ctx).userId(), ctx.pathParam("username"))));
     }
 
     private void unfollow(Context ctx) {
-        ctx.json(ProfileJson.response(profiles.unfollow(Requests.caller(ctx).userId(), ctx.pathParam("username"))));
+        Responses.json(
+                ctx, ProfileJson.response(profiles.unfollow(Requests.caller(ctx).userId(), ctx.pathParam("username"))));
     }
 }

@@ -1,6 +1,7 @@
 package io.conduit.runtime.http;
 
 import io.conduit.platform.http.BodyTag;
+import io.conduit.platform.http.Responses;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.ByteArrayInputStream;
@@ -23,14 +24,18 @@ final class ConditionalGet {
             return;
         }
         BodyTag known = ctx.attribute(BodyTag.ATTRIBUTE);
-        String tag = known != null && known.length() == body.available() ? known.tag() : digest(body);
+        String tag = known != null && known.length() == body.available() ? known.tag() : digest(ctx, body);
         ctx.header("ETag", "\"" + tag + "\"");
         ctx.header("Cache-Control", ctx.header("Authorization") == null ? "no-cache" : "private, no-cache");
         ctx.header("Vary", "Authorization, Origin");
     }
 
-    /** {@link BodyTag#of} the body; the body can be read again after. */
-    private static String digest(ByteArrayInputStream body) {
+    /** {@link BodyTag#of} the body (the array itself when {@link Responses} set it); it can be read again after. */
+    private static String digest(Context ctx, ByteArrayInputStream body) {
+        byte[] sent = Responses.sent(ctx);
+        if (sent != null) {
+            return BodyTag.of(sent);
+        }
         byte[] bytes = body.readAllBytes();
         body.reset();
         return BodyTag.of(bytes);

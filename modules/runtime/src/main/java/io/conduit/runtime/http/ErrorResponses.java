@@ -8,6 +8,7 @@ import io.conduit.platform.NotFound;
 import io.conduit.platform.RootCause;
 import io.conduit.platform.Unauthorized;
 import io.conduit.platform.Unavailable;
+import io.conduit.platform.http.Responses;
 import io.conduit.platform.json.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -155,7 +156,8 @@ final class ErrorResponses {
     }
 
     private static void body(Context ctx, int status, Map<String, List<String>> errors) {
-        ctx.status(status).json(new ErrorBody(errors));
+        ctx.status(status);
+        Responses.json(ctx, new ErrorBody(errors));
     }
 
     record ErrorBody(Map<String, List<String>> errors) {}

@@ -1,6 +1,7 @@
 package io.conduit.runtime.http;
 
 import io.conduit.platform.http.Access;
+import io.conduit.platform.http.Responses;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -85,7 +86,7 @@ final class Health implements AutoCloseable {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")), Access.PUBLIC);
+        routes.get("/health/live", ctx -> Responses.json(ctx, Map.of("status", "UP")), Access.PUBLIC);
         routes.get("/health/ready", this::ready, Access.PUBLIC);
         routes.get("/health/region", this::region, Access.PUBLIC);
     }
@@ -108,8 +109,8 @@ final class Health implements AutoCloseable {
         body.put("status", down.isEmpty() ? "UP" : "DOWN");
         body.put("writes", readOnly ? "REFUSED" : "ACCEPTED");
         body.put("down", down);
-        ctx.status(down.isEmpty() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-                .json(body);
+        ctx.status(down.isEmpty() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+        Responses.json(ctx, body);
     }
 
     private void ready(Context ctx) {
@@ -119,8 +120,8 @@ final class Health implements AutoCloseable {
         }
         boolean isDraining = draining.get();
         ctx.header("Cache-Control", "no-store");
-        ctx.status(isDraining ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK)
-                .json(Map.of("status", isDraining ? "DRAINING" : "UP", "checks", results));
+        ctx.status(isDraining ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
+        Responses.json(ctx, Map.of("status", isDraining ? "DRAINING" : "UP", "checks", results));
     }
 
     private static boolean probe(HealthCheck check) {

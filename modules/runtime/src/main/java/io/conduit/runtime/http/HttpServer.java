@@ -35,6 +35,7 @@ public final class HttpServer {
     public static final List<String> API_PREFIXES = List.of("/api", "/api/v1");
 
     private static final String JSON_UTF8 = "application/json; charset=utf-8";
+    private static final int COPY_BUFFER_BYTES = 4096;
 
     private final Javalin app;
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -106,6 +107,10 @@ public final class HttpServer {
         config.http.prefer405over404 = true;
         config.http.maxRequestSize = settings.maxRequestBytes();
         config.http.defaultContentType = JSON_UTF8;
+        // Javalin copies each result into the servlet's stream through a buffer of this size,
+        // allocated per response (Jetty's 32 KB output buffer size by default: a third of all the
+        // bytes the server allocated). Jetty aggregates writes this small in its own pooled buffer.
+        config.http.responseBufferSize = COPY_BUFFER_BYTES;
         int hops = settings.trustedProxyHops();
         config.contextResolver.ip = ctx -> ClientAddress.of(ctx, hops);
         config.jetty.modifyHttpConfiguration(http -> {

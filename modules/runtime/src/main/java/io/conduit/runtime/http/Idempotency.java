@@ -4,6 +4,7 @@ import io.conduit.platform.Invalid;
 import io.conduit.platform.Sha256;
 import io.conduit.platform.Unavailable;
 import io.conduit.platform.http.Requests;
+import io.conduit.platform.http.Responses;
 import io.conduit.runtime.idempotency.Claim;
 import io.conduit.runtime.idempotency.IdempotencyStore;
 import io.conduit.runtime.idempotency.IdempotencyStore.Outcome;
@@ -92,7 +93,8 @@ final class Idempotency {
     }
 
     private static void refuse(Context ctx, String why) {
-        ctx.status(409).json(new ErrorResponses.ErrorBody(Map.of(HEADER, List.of(why))));
+        ctx.status(409);
+        Responses.json(ctx, new ErrorResponses.ErrorBody(Map.of(HEADER, List.of(why))));
         ctx.skipRemainingHandlers();
     }
 

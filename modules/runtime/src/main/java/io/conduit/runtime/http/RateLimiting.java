@@ -2,6 +2,7 @@ package io.conduit.runtime.http;
 
 import io.conduit.platform.http.Caller;
 import io.conduit.platform.http.Requests;
+import io.conduit.platform.http.Responses;
 import io.conduit.platform.http.RouteLimits;
 import io.conduit.platform.redis.RateLimitPolicy;
 import io.conduit.runtime.redis.RateLimiter;
@@ -65,7 +66,8 @@ final class RateLimiting {
                     .register(registry)
                     .increment();
             ctx.header("Retry-After", Long.toString(tightest.resetSeconds()));
-            ctx.status(429).json(new ErrorResponses.ErrorBody(Map.of("rate limit", List.of("exceeded, retry later"))));
+            ctx.status(429);
+            Responses.json(ctx, new ErrorResponses.ErrorBody(Map.of("rate limit", List.of("exceeded, retry later"))));
             ctx.skipRemainingHandlers();
         }
     }

@@ -5,11 +5,11 @@ import io.conduit.platform.Unavailable;
 import io.conduit.platform.http.BodyTag;
 import io.conduit.platform.http.ContentCache;
 import io.conduit.platform.http.Requests;
+import io.conduit.platform.http.Responses;
 import io.conduit.runtime.redis.ContentVersion;
 import io.javalin.http.Handler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -75,16 +75,14 @@ public final class ResponseCache implements ContentCache {
                     && entry.value() instanceof Response response) {
                 hits.increment();
                 ctx.header("X-Cache", "hit");
-                ctx.attribute(BodyTag.ATTRIBUTE, BodyTag.sending(response.body(), response.tag()));
-                ctx.contentType(response.contentType()).result(response.body());
+                Responses.kept(ctx, response.contentType(), response.body(), response.tag());
                 return;
             }
             misses.increment();
             handler.handle(ctx);
-            String body = ctx.result();
+            byte[] bytes = Responses.sent(ctx);
             String contentType = ctx.res().getContentType();
-            if (ctx.statusCode() == 200 && body != null && contentType != null) {
-                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            if (ctx.statusCode() == 200 && bytes != null && contentType != null) {
                 keep(key, current, new Response(contentType, bytes, BodyTag.of(bytes)));
             }
         };
