@@ -179,11 +179,12 @@ class IdentityModuleIT {
         return users.register(new NewUser(name, email(name), PASSWORD));
     }
 
-    /** The user's name as another connection reads it: only what is committed. */
+    /** The stored password hash, as another connection reads it. */
     private static String storedHash(UserId id) {
         return db.select(String.class, "select password_hash from identity.user_account where id = ?", id.value());
     }
 
+    /** The user's name as another connection reads it: only what is committed. */
     private static String committedUsername(UserId id) {
         return db.select(String.class, "select username from identity.user_account where id = ?", id.value());
     }

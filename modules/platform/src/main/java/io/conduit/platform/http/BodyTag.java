@@ -8,19 +8,11 @@ import java.util.Base64;
  * The {@code ETag} of a response body: the first 128 bits of its SHA-256, in base64url. The runtime
  * tags every successful GET; a route that sends bytes it keeps (a cached page) computes their tag
  * once and hands it over with {@link Responses#kept}, so a cached read does not digest its body again.
- *
- * @param tag the tag of {@code length} bytes about to be sent
  */
-public record BodyTag(String tag, int length) {
-    /** The request attribute a route puts a {@code BodyTag} under. */
-    public static final String ATTRIBUTE = "conduit.body-tag";
+public final class BodyTag {
+    private BodyTag() {}
 
     public static String of(byte[] body) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(Sha256.digest(body), 16));
-    }
-
-    /** The tag of {@code body}, known in advance, for the response that sends exactly it ({@link Responses#kept}). */
-    static BodyTag sending(byte[] body, String tag) {
-        return new BodyTag(tag, body.length);
     }
 }

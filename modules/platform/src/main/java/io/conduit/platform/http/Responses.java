@@ -8,16 +8,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The one way a body is sent: the bytes as Jackson writes them (UTF-8 at once, no {@code String} in
- * between and no second encoding, as {@code Context.json} would do), in a {@link Body} the runtime
- * reads back without copying (the {@code ETag} digest, the response cache). {@code Context.json} is
- * not used anywhere (an architecture rule says so).
+ * between and no second encoding, as {@code Context.json} would do), in a {@link Body} that carries
+ * its {@link BodyTag}, digested at most once (the {@code ETag} and the response cache share it) and
+ * never when a kept page hands it over. A later handler that sets another result drops both.
+ * {@code Context.json} is not used anywhere (an architecture rule says so).
  */
 public final class Responses {
     private Responses() {}
 
     /** Sends {@code value} as the API's JSON. */
     public static void json(Context ctx, Object value) {
-        ctx.contentType(ContentType.APPLICATION_JSON).result(new Body(Json.bytes(value)));
+        ctx.contentType(ContentType.APPLICATION_JSON).result(new Body(Json.bytes(value), null));
     }
 
     /** Sends JSON bytes kept ready (a cached page) whose {@link BodyTag} is known, so they are not digested again. */
@@ -27,8 +28,7 @@ public final class Responses {
 
     /** Sends bytes of {@code contentType} kept ready with their {@link BodyTag}. */
     public static void kept(Context ctx, String contentType, byte[] body, String tag) {
-        ctx.attribute(BodyTag.ATTRIBUTE, BodyTag.sending(body, tag));
-        ctx.contentType(contentType).result(new Body(body));
+        ctx.contentType(contentType).result(new Body(body, tag));
     }
 
     /** The bytes the response carries when they were set here; {@code null} for any other result. */
@@ -36,14 +36,31 @@ public final class Responses {
         return ctx.resultInputStream() instanceof Body body ? body.bytes() : null;
     }
 
-    /** A response body that hands out the array it reads from (not a copy: never changed). */
+    /** The {@link BodyTag} of the bytes set here (digested on first use); {@code null} for any other result. */
+    public static @Nullable String tag(Context ctx) {
+        return ctx.resultInputStream() instanceof Body body ? body.tag() : null;
+    }
+
+    /** A response body that hands out the array it reads from (not a copy: never changed) and its tag. */
     private static final class Body extends ByteArrayInputStream {
-        Body(byte[] bytes) {
+        private @Nullable String tag;
+
+        Body(byte[] bytes, @Nullable String tag) {
             super(bytes);
+            this.tag = tag;
         }
 
         byte[] bytes() {
             return buf;
+        }
+
+        String tag() {
+            String known = tag;
+            if (known == null) {
+                known = BodyTag.of(buf);
+                tag = known;
+            }
+            return known;
         }
     }
 }

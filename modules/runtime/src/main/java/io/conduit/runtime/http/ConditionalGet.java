@@ -23,19 +23,15 @@ final class ConditionalGet {
         if (!(result instanceof ByteArrayInputStream body)) {
             return;
         }
-        BodyTag known = ctx.attribute(BodyTag.ATTRIBUTE);
-        String tag = known != null && known.length() == body.available() ? known.tag() : digest(ctx, body);
+        String known = Responses.tag(ctx);
+        String tag = known != null ? known : digest(body);
         ctx.header("ETag", "\"" + tag + "\"");
         ctx.header("Cache-Control", ctx.header("Authorization") == null ? "no-cache" : "private, no-cache");
         ctx.header("Vary", "Authorization, Origin");
     }
 
-    /** {@link BodyTag#of} the body (the array itself when {@link Responses} set it); it can be read again after. */
-    private static String digest(Context ctx, ByteArrayInputStream body) {
-        byte[] sent = Responses.sent(ctx);
-        if (sent != null) {
-            return BodyTag.of(sent);
-        }
+    /** {@link BodyTag#of} a body set past {@link Responses}; it can be read again after. */
+    private static String digest(ByteArrayInputStream body) {
         byte[] bytes = body.readAllBytes();
         body.reset();
         return BodyTag.of(bytes);

@@ -2,7 +2,6 @@ package io.conduit.runtime.http;
 
 import io.conduit.platform.RootCause;
 import io.conduit.platform.Unavailable;
-import io.conduit.platform.http.BodyTag;
 import io.conduit.platform.http.ContentCache;
 import io.conduit.platform.http.Requests;
 import io.conduit.platform.http.Responses;
@@ -81,9 +80,10 @@ public final class ResponseCache implements ContentCache {
             misses.increment();
             handler.handle(ctx);
             byte[] bytes = Responses.sent(ctx);
+            String tag = Responses.tag(ctx);
             String contentType = ctx.res().getContentType();
-            if (ctx.statusCode() == 200 && bytes != null && contentType != null) {
-                keep(key, current, new Response(contentType, bytes, BodyTag.of(bytes)));
+            if (ctx.statusCode() == 200 && bytes != null && tag != null && contentType != null) {
+                keep(key, current, new Response(contentType, bytes, tag));
             }
         };
     }
